@@ -40,7 +40,7 @@ LANGS = ("eng", "spa")
 COLUMNS = ("eng", "spa", "attribution")
 SPLITS = ("train", "dev", "test")
 TEST_PARTS = ("random", "long")
-SPLIT_SALT = "attention-lab/eng-spa/split/v1"
+SPLIT_SALT = "attention-lab/eng-spa/split/v1"  # changing it reshuffles every split
 DATA_ROOT = Path(__file__).resolve().parent.parent / "data"
 LENGTH_BUCKETS = ("1-5", "6-10", "11-15", "16-20", "21+")
 
@@ -208,11 +208,12 @@ def split_corpus(df: pd.DataFrame, *, test_sources: int = 2000, dev_sources: int
     Rows are grouped into connected components (:func:`component_ids`), so every English
     and every Spanish sentence lies in one split only. Components are ordered by
     sha256(salt + their smallest English sentence). Test part "random" takes components in
-    that order until ``test_sources`` distinct English sources; part "long" then adds, in the
-    same order, only components with a still-needed long source until the whole test split
-    has ``long_16_20`` sources of 16–20 words and ``long_21`` of 21+. Dev takes the next
-    components until ``dev_sources`` sources. Components over ``max_component_rows`` rows
-    and all the rest go to train. Frames keep corpus order; test has a ``part`` column.
+    that order until ``test_sources`` distinct English sources; dev takes the next ones until
+    ``dev_sources`` sources (so both follow the corpus's length distribution). Test part
+    "long" then adds, in the same order among the rest, only components with a still-needed
+    long source until the whole test split has ``long_16_20`` sources of 16–20 words and
+    ``long_21`` of 21+. Components over ``max_component_rows`` rows and all the rest go to
+    train. Frames keep corpus order; test has a ``part`` column.
     """
     comp = component_ids(df)
     rows: dict[int, list[int]] = {}
@@ -234,6 +235,7 @@ def split_corpus(df: pd.DataFrame, *, test_sources: int = 2000, dev_sources: int
                 assigned[c], n = label, n + len(sources[c])
 
     take(test_sources, "random")
+    take(dev_sources, "dev")  # before the long supplement, so dev keeps the corpus's lengths
     need = {"16-20": long_16_20, "21+": long_21}
     buckets = {c: [length_bucket(word_count(s)) for s in sources[c]] for c in rows}
     have = {b: sum(buckets[c].count(b) for c, lab in assigned.items() if lab == "random")
@@ -244,7 +246,6 @@ def split_corpus(df: pd.DataFrame, *, test_sources: int = 2000, dev_sources: int
         if c not in assigned and any(b in buckets[c] and have[b] < need[b] for b in need):
             assigned[c] = "long"
             have = {b: have[b] + buckets[c].count(b) for b in need}
-    take(dev_sources, "dev")
     frame = df[list(COLUMNS)].assign(part=[assigned.get(c, "train") for c in comp])
     out = {name: frame[frame["part"] == name][list(COLUMNS)].reset_index(drop=True)
            for name in ("train", "dev")}

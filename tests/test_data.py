@@ -128,6 +128,8 @@ def test_split_sizes_and_long_supplement():
     random_part = test[test["part"] == "random"]
     assert 30 <= random_part["eng"].nunique() <= 32
     assert 30 <= splits["dev"]["eng"].nunique() <= 32
+    # dev is drawn before the long supplement, so it still has its share of long sentences
+    assert any(word_count(s) >= 16 for s in splits["dev"]["eng"])
     buckets = [length_bucket(word_count(s)) for s in test["eng"].unique()]
     assert buckets.count("16-20") >= 8 and buckets.count("21+") >= 4
     long_part = test[test["part"] == "long"]
@@ -284,3 +286,4 @@ def test_committed_splits_are_leak_free_and_match_splits_json():
     assert meta["splits"]["test"]["long_sources"] == {
         "16-20": buckets.count("16-20"), "21+": buckets.count("21+")}
     assert test[test["part"] == "random"]["eng"].nunique() >= 1900
+    assert any(word_count(s) >= 16 for s in frames["dev"]["eng"])
