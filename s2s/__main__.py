@@ -1,0 +1,130 @@
+"""Command line: python -m s2s {prepare,train,evaluate,translate,bench} ..."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import S2SError
+
+
+def _prepare(args) -> int:
+    from .data import prepare
+
+    prepare(vocab_size=args.vocab_size)
+    return 0
+
+
+def _train(args) -> int:
+    from .train import train
+
+    train(Path(args.config), quiet=args.quiet)
+    return 0
+
+
+def _evaluate(args) -> int:
+    from .checkpoint import load, write_card
+    from .evaluate import evaluate
+    from tqdm import tqdm
+
+    ckpt = load(args.checkpoint)
+    bar = tqdm(desc="translating", unit="sent")
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    metrics, outputs = evaluate(ckpt, beam=args.beam, length_penalty=args.length_penalty, limit=args.limit, progress=progress)
+    bar.close()
+    print(f"{ckpt.name} ({'beam ' + str(args.beam) if args.beam > 1 else 'greedy'}): "
+          f"BLEU {metrics['bleu']:.2f}  chrF {metrics['chrf']:.2f}  (n={metrics['n']}, random part)")
+    for bucket, m in metrics["by_length"].items():
+        print(f"  {bucket:>6} words: BLEU {m['bleu']:6.2f}  chrF {m['chrf']:6.2f}  n={m['n']}")
+    for k, m in metrics["concat"].items():
+        print(f"  concat {k}:     BLEU {m['bleu']:6.2f}  chrF {m['chrf']:6.2f}  n={m['n']}")
+    print(f"BLEU signature: {metrics['signature']['bleu']}")
+    print(f"chrF signature: {metrics['signature']['chrf']}")
+    if args.limit is None and not args.no_write:
+        ckpt.card.setdefault("metrics", {})["test"] = metrics
+        write_card(ckpt.path, ckpt.card)
+        lines = ["source\tpart\thypothesis"] + ["\t".join(row) for row in outputs]
+        (ckpt.path / "test_outputs.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print(f"wrote metrics.test into {ckpt.path / 'card.json'}")
+    return 0
+
+
+def _translate(args) -> int:
+    from .checkpoint import load
+    from .translate import translate
+
+    ckpt = load(args.checkpoint)
+    texts = args.text or [line.rstrip("\n") for line in sys.stdin if line.strip()]
+    status = 0
+    for text in texts:
+        try:
+            result = translate(ckpt, text, beam=args.beam, length_penalty=args.length_penalty)
+        except S2SError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            status = 2
+            continue
+        if args.json:
+            print(json.dumps(result.to_json(), ensure_ascii=False))
+        else:
+            print(result.best.text)
+    return status
+
+
+def _bench(args) -> int:
+    from .bench import main
+
+    return main(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m s2s", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("prepare", help="fetch the corpus, split it, train the tokenizer")
+    p.add_argument("--vocab-size", type=int, default=8000)
+    p.set_defaults(run=_prepare)
+
+    p = sub.add_parser("train", help="train a model from a TOML config (resumes if interrupted)")
+    p.add_argument("config")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(run=_train)
+
+    p = sub.add_parser("evaluate", help="BLEU/chrF on the test split, written into the card")
+    p.add_argument("checkpoint")
+    p.add_argument("--beam", type=int, default=1)
+    p.add_argument("--length-penalty", type=float, default=1.0)
+    p.add_argument("--limit", type=int, default=None, help="only the first N sentences of each part (not written)")
+    p.add_argument("--no-write", action="store_true", help="print only; leave the card as it is")
+    p.set_defaults(run=_evaluate)
+
+    p = sub.add_parser("translate", help="translate text given as arguments or one sentence per line on stdin")
+    p.add_argument("checkpoint")
+    p.add_argument("text", nargs="*")
+    p.add_argument("--beam", type=int, default=1)
+    p.add_argument("--length-penalty", type=float, default=1.0)
+    p.add_argument("--json", action="store_true", help="one JSON object per input")
+    p.set_defaults(run=_translate)
+
+    p = sub.add_parser("bench", help="print training throughput, decoding latency, peak memory")
+    p.add_argument("--seconds", type=float, default=20.0, help="training time measured per model")
+    p.add_argument("--runs", type=int, default=50, help="decoding runs per latency figure")
+    p.set_defaults(run=_bench)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except S2SError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

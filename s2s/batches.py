@@ -1,0 +1,51 @@
+"""Training batches: length bucketing for little padding, deterministic per epoch (resumable)."""
+
+from __future__ import annotations
+
+import random
+from typing import NamedTuple
+
+import torch
+
+
+class Batch(NamedTuple):
+    src: torch.Tensor  # [B, S] ids, each row ending in </s>, padded
+    src_len: torch.Tensor  # [B]
+    tgt_in: torch.Tensor  # [B, T] <s> y_1 .. y_n, padded
+    tgt_out: torch.Tensor  # [B, T] y_1 .. y_n </s>, padded
+    tokens: int  # target tokens (non-padding positions of tgt_out)
+
+
+def epoch_batches(lengths: list[tuple[int, int]], batch_size: int, seed: int, epoch: int, pool: int = 50) -> list[list[int]]:
+    """Example indices grouped into batches, the same for the same (seed, epoch).
+
+    Shuffle, cut into pools of `pool` batches, sort each pool by (source, target) length,
+    cut into batches, then shuffle the batch order: similar lengths share a batch.
+    """
+    rng = random.Random(seed * 100_003 + epoch)
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    batches = []
+    span = batch_size * pool
+    for start in range(0, len(order), span):
+        chunk = sorted(order[start : start + span], key=lambda i: lengths[i])
+        batches += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def collate(pairs: list[tuple[list[int], list[int]]], pad: int, bos: int, eos: int) -> Batch:
+    """pairs of (source ids, target ids) without specials -> padded tensors."""
+    b = len(pairs)
+    s = max(len(x) for x, _ in pairs) + 1
+    t = max(len(y) for _, y in pairs) + 1
+    src = torch.full((b, s), pad, dtype=torch.long)
+    tgt_in = torch.full((b, t), pad, dtype=torch.long)
+    tgt_out = torch.full((b, t), pad, dtype=torch.long)
+    src_len = torch.empty(b, dtype=torch.long)
+    for i, (x, y) in enumerate(pairs):
+        src[i, : len(x) + 1] = torch.tensor(x + [eos])
+        src_len[i] = len(x) + 1
+        tgt_in[i, : len(y) + 1] = torch.tensor([bos] + y)
+        tgt_out[i, : len(y) + 1] = torch.tensor(y + [eos])
+    return Batch(src, src_len, tgt_in, tgt_out, int((tgt_out != pad).sum()))

@@ -1,0 +1,103 @@
+"""BLEU and chrF (sacrebleu) against all references: overall, by source length, concatenated.
+
+- overall: the test split's random part (it follows the corpus's length distribution);
+- by length: both parts, bucketed by source words (1-5, 6-10, 11-15, 16-20, 21+);
+- concat.k: k consecutive random-part sources joined with a space, their references joined
+  likewise (reference j of the group joins reference j mod n_i of each sentence i): a probe
+  of how a model copes with inputs longer than it saw in training.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from sacrebleu.metrics import BLEU, CHRF
+
+from .checkpoint import Checkpoint
+from .data import LENGTH_BUCKETS, Example, length_bucket, load_split, word_count
+from .translate import translate
+
+CONCAT_SIZES = (2, 3, 4)
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+def corpus_scores(hyps: list[str], refs: list[tuple[str, ...]]) -> dict:
+    """BLEU and chrF of `hyps` against a variable number of references per sentence."""
+    if not hyps:
+        return {"bleu": 0.0, "chrf": 0.0, "n": 0}
+    width = max(len(r) for r in refs)
+    streams = [[r[j] if j < len(r) else None for r in refs] for j in range(width)]  # [refs, n]
+    bleu, chrf = BLEU(), CHRF()
+    return {
+        "bleu": round(bleu.corpus_score(hyps, streams).score, 2),
+        "chrf": round(chrf.corpus_score(hyps, streams).score, 2),
+        "n": len(hyps),
+    }
+
+
+def signatures() -> dict:
+    """sacrebleu's signature strings of the metrics as used here (default settings)."""
+    bleu, chrf = BLEU(), CHRF()
+    bleu.corpus_score(["a"], [["a"]])
+    chrf.corpus_score(["a"], [["a"]])
+    return {"bleu": str(bleu.get_signature()), "chrf": str(chrf.get_signature())}
+
+
+def concat_examples(examples: list[Example], k: int, limit: int | None = None) -> list[Example]:
+    """Join consecutive groups of k examples into one longer example each."""
+    groups = [examples[i : i + k] for i in range(0, len(examples) - k + 1, k)][:limit]
+    joined = []
+    for group in groups:
+        width = max(len(ex.references) for ex in group)
+        refs = tuple(" ".join(ex.references[j % len(ex.references)] for ex in group) for j in range(width))
+        joined.append(Example(" ".join(ex.source for ex in group), refs, f"concat{k}"))
+    return joined
+
+
+def translate_all(
+    ckpt: Checkpoint, sources: Iterable[str], beam: int = 1, length_penalty: float = 1.0, progress: Progress | None = None
+) -> list[str]:
+    sources = list(sources)
+    out = []
+    for i, src in enumerate(sources):
+        out.append(translate(ckpt, src, beam=beam, length_penalty=length_penalty).best.text)
+        if progress:
+            progress(i + 1, len(sources))
+    return out
+
+
+def evaluate(
+    ckpt: Checkpoint,
+    beam: int = 1,
+    length_penalty: float = 1.0,
+    split: str = "test",
+    concat_limit: int | None = 500,
+    limit: int | None = None,
+    progress: Progress | None = None,
+) -> tuple[dict, list[tuple[str, str, str]]]:
+    """All metrics of one checkpoint on `split` (test by default): the card's `metrics.test`,
+    and the (source, part, hypothesis) of every sentence of the split.
+
+    `limit` keeps only the first `limit` examples of each part (for quick checks).
+    """
+    src_lang, tgt_lang = ckpt.pair
+    examples = load_split(split, src_lang, tgt_lang)
+    random_part = [ex for ex in examples if ex.part != "long"][:limit]
+    long_part = [ex for ex in examples if ex.part == "long"][:limit]
+    concat = {k: concat_examples(random_part, k, concat_limit) for k in CONCAT_SIZES}
+    todo = random_part + long_part + [ex for k in CONCAT_SIZES for ex in concat[k]]
+    hyps = dict(zip((id(ex) for ex in todo), translate_all(ckpt, (ex.source for ex in todo), beam, length_penalty, progress)))
+
+    def scores(exs: list[Example]) -> dict:
+        return corpus_scores([hyps[id(ex)] for ex in exs], [ex.references for ex in exs])
+
+    result = scores(random_part)
+    buckets = {b: [] for b in LENGTH_BUCKETS}
+    for ex in random_part + long_part:
+        buckets[length_bucket(word_count(ex.source))].append(ex)
+    result["by_length"] = {b: scores(exs) for b, exs in buckets.items()}
+    result["concat"] = {str(k): scores(exs) for k, exs in concat.items()}
+    result.update(split=split, beam=beam, length_penalty=length_penalty, signature=signatures())
+    outputs = [(ex.source, ex.part, hyps[id(ex)]) for ex in random_part + long_part]
+    return result, outputs

@@ -1,0 +1,263 @@
+"""Training: `python -m s2s train CONFIG.toml`.
+
+Teacher forcing with label-smoothed cross-entropy, Adam, gradient clipping, bf16 autocast
+on the CPU, length-bucketed batches. Dev BLEU (greedy) every `eval_minutes` and at every
+epoch's end; the best model so far is the checkpoint. The whole training state is saved
+every `state_minutes`, on Ctrl-C and on SIGTERM, and a new run with the same config
+resumes from it (same batches, same random state), so an interruption loses minutes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import platform
+import signal
+import sys
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from tqdm import tqdm
+
+from . import checkpoint as ckpt_io
+from .batches import collate, epoch_batches
+from .config import ModelConfig
+from .data import DATA_ROOT, load_pairs, load_split
+from .errors import ConfigError
+from .evaluate import corpus_scores, translate_all
+from .model import Seq2Seq
+from .tokenizer import Tokenizer
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    name: str
+    src: str = "eng"
+    tgt: str = "spa"
+    output: str = ""  # checkpoint directory (relative to the repo)
+    state_dir: str = ""  # resumable state (default runs/<name>)
+    tokenizer: str = "data/eng-spa/spm8000.model"
+    seed: int = 1
+    batch_size: int = 64
+    lr: float = 2e-3
+    lr_decay: float = 0.5  # factor applied when dev BLEU stops improving
+    min_lr: float = 1e-4
+    epochs: int = 10
+    max_minutes: float = 0.0  # stop after this much training time (0: no limit)
+    eval_minutes: float = 10.0
+    state_minutes: float = 2.0
+    dev_sources: int = 2000  # dev sentences scored during training
+    label_smoothing: float = 0.1
+    clip: float = 1.0
+    bf16: bool = True
+    threads: int = 0  # 0: all cores
+    max_pieces: int = 80  # longer training pairs are skipped
+
+    @classmethod
+    def load(cls, path: Path) -> tuple["TrainConfig", ModelConfig]:
+        try:
+            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read {path}: {exc}") from None
+        model = ModelConfig.from_dict(raw.pop("model", {}))
+        known = {f.name for f in dataclasses.fields(cls)}
+        flat = {**{k: v for k, v in raw.items() if k != "train"}, **raw.get("train", {})}
+        if unknown := set(flat) - known:
+            raise ConfigError(f"unknown training settings: {', '.join(sorted(unknown))}")
+        cfg = cls(**flat)
+        if not cfg.output:
+            cfg = dataclasses.replace(cfg, output=f"checkpoints/{cfg.src}-{cfg.tgt}/{cfg.name}")
+        if not cfg.state_dir:
+            cfg = dataclasses.replace(cfg, state_dir=f"runs/{cfg.src}-{cfg.tgt}/{cfg.name}")
+        return cfg, model
+
+
+def hardware() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {torch.get_num_threads()} threads, torch {torch.__version__}"
+
+
+class Trainer:
+    def __init__(self, tcfg: TrainConfig, mcfg: ModelConfig, quiet: bool = False):
+        self.t, self.quiet = tcfg, quiet
+        torch.manual_seed(tcfg.seed)
+        if tcfg.threads:
+            torch.set_num_threads(tcfg.threads)
+        self.tok_path = REPO / tcfg.tokenizer
+        self.tokenizer = Tokenizer.load(self.tok_path)
+        self.model = Seq2Seq(mcfg)
+        self.opt = torch.optim.Adam(self.model.parameters(), lr=tcfg.lr, fused=True)
+        self.state_path = REPO / tcfg.state_dir / "state.pt"
+        self.out_dir = REPO / tcfg.output
+        self.progress = {"epoch": 0, "batch": 0, "step": 0, "tokens": 0, "seconds": 0.0, "best_bleu": -1.0}
+        self.curve: list[dict] = []
+        self.stop = ""  # why the loop stops early: "time" or "interrupt"
+
+    # ----- data -----------------------------------------------------------------------------
+    def _encode(self, split: str) -> list[tuple[list[int], list[int]]]:
+        pairs = load_pairs(split, self.t.src, self.t.tgt)
+        enc = self.tokenizer.encode
+        data = [(enc(s), enc(t)) for s, t in pairs]
+        return [(s, t) for s, t in data if 0 < len(s) <= self.t.max_pieces and 0 < len(t) <= self.t.max_pieces]
+
+    # ----- state ----------------------------------------------------------------------------
+    def save_state(self) -> None:
+        self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.state_path.with_suffix(".tmp")
+        torch.save(
+            {
+                "model": self.model.state_dict(),
+                "opt": self.opt.state_dict(),
+                "progress": self.progress,
+                "curve": self.curve,
+                "rng": torch.get_rng_state(),
+            },
+            tmp,
+        )
+        tmp.replace(self.state_path)
+
+    def load_state(self) -> bool:
+        if not self.state_path.is_file():
+            return False
+        state = torch.load(self.state_path, weights_only=True)  # tensors and plain data only
+        self.model.load_state_dict(state["model"])
+        self.opt.load_state_dict(state["opt"])
+        self.progress, self.curve = state["progress"], state["curve"]
+        torch.set_rng_state(state["rng"])
+        return True
+
+    # ----- evaluation and checkpoints ---------------------------------------------------------
+    def dev_bleu(self) -> dict:
+        examples = load_split("dev", self.t.src, self.t.tgt, DATA_ROOT)[: self.t.dev_sources]
+        self.model.eval()
+        live = ckpt_io.Checkpoint(self.t.name, self.out_dir, self.model, self.tokenizer, {"pair": {"src": self.t.src, "tgt": self.t.tgt}})
+        hyps = translate_all(live, (ex.source for ex in examples))
+        self.model.train()
+        return corpus_scores(hyps, [ex.references for ex in examples])
+
+    def card(self) -> dict:
+        p = self.progress
+        return {
+            "name": self.t.name,
+            "pair": {"src": self.t.src, "tgt": self.t.tgt},
+            "data": _split_info(),
+            "training": {
+                "settings": dataclasses.asdict(self.t),
+                "curve": self.curve,
+                "epochs": p["epoch"] + p["batch"] / max(1, p.get("batches_per_epoch", 1)),
+                "steps": p["step"],
+                "target_tokens": p["tokens"],
+                "wall_time_s": round(p["seconds"], 1),
+                "tokens_per_s": round(p["tokens"] / max(p["seconds"], 1e-9), 1),
+                "hardware": hardware(),
+            },
+            "metrics": {"dev": self.curve[-1]["dev"] if self.curve else {}},
+        }
+
+    def evaluate_and_keep(self) -> None:
+        dev = self.dev_bleu()
+        p = self.progress
+        self.curve.append({"step": p["step"], "epoch": p["epoch"], "minutes": round(p["seconds"] / 60, 2),
+                           "lr": self.opt.param_groups[0]["lr"], "loss": p.get("loss"), "dev": dev})
+        self.say(f"step {p['step']} epoch {p['epoch']}: dev BLEU {dev['bleu']:.2f} chrF {dev['chrf']:.2f}")
+        if dev["bleu"] > p["best_bleu"]:
+            p["best_bleu"] = dev["bleu"]
+            card = self.card()
+            card["metrics"]["dev"] = dev
+            ckpt_io.save(self.model, self.tok_path, card, self.out_dir)
+            self.say(f"saved best checkpoint to {self.out_dir}")
+        else:
+            for group in self.opt.param_groups:
+                group["lr"] = max(self.t.min_lr, group["lr"] * self.t.lr_decay)
+
+    def say(self, msg: str) -> None:
+        if not self.quiet:
+            tqdm.write(msg)
+
+    # ----- the loop -------------------------------------------------------------------------
+    def run(self) -> Path:
+        resumed = self.load_state()
+        self.say(f"{'resumed' if resumed else 'starting'} {self.t.name}: {self.model.num_parameters():,} parameters")
+        data = self._encode("train")
+        lengths = [(len(s), len(t)) for s, t in data]
+        cfg = self.model.cfg
+        loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=self.t.label_smoothing)
+        p = self.progress
+        old_handlers = {s: signal.signal(s, self._interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
+        last_state = last_eval = time.monotonic()
+        try:
+            while p["epoch"] < self.t.epochs and not self.stop:
+                batches = epoch_batches(lengths, self.t.batch_size, self.t.seed, p["epoch"])
+                p["batches_per_epoch"] = len(batches)
+                bar = tqdm(total=len(batches), initial=p["batch"], desc=f"epoch {p['epoch'] + 1}", disable=self.quiet,
+                           mininterval=1.0 if sys.stderr.isatty() else 60.0)
+                self.model.train()
+                while p["batch"] < len(batches) and not self.stop:
+                    t0 = time.perf_counter()
+                    b = collate([data[i] for i in batches[p["batch"]]], cfg.pad_id, cfg.bos_id, cfg.eos_id)
+                    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.t.bf16):
+                        out, _ = self.model(b.src, b.src_len, b.tgt_in)  # [B, T, E]
+                        keep = b.tgt_out != cfg.pad_id  # [B, T]
+                        logits = self.model.logits(out[keep])  # only real tokens: [N, V]
+                        loss = loss_fn(logits, b.tgt_out[keep])  # bf16 logits, fp32 accumulation
+                    self.opt.zero_grad(set_to_none=True)
+                    loss.backward()
+                    torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.t.clip)
+                    self.opt.step()
+                    dt = time.perf_counter() - t0
+                    p["batch"] += 1
+                    p["step"] += 1
+                    p["tokens"] += b.tokens
+                    p["seconds"] += dt
+                    p["loss"] = round(loss.item(), 4)
+                    bar.update(1)
+                    bar.set_postfix(loss=f"{p['loss']:.3f}", tok_s=f"{b.tokens / dt:.0f}", refresh=False)
+                    if self.t.max_minutes and p["seconds"] >= self.t.max_minutes * 60:
+                        self.stop = "time"
+                    now = time.monotonic()
+                    if now - last_eval >= self.t.eval_minutes * 60:
+                        self.evaluate_and_keep()
+                        last_eval = now = time.monotonic()
+                    if now - last_state >= self.t.state_minutes * 60:
+                        self.save_state()
+                        last_state = now
+                bar.close()
+                if p["batch"] >= len(batches):
+                    p["epoch"], p["batch"] = p["epoch"] + 1, 0
+                    self.evaluate_and_keep()
+                    last_eval = time.monotonic()
+            if self.stop == "time" or (p["step"] and not self.curve):
+                self.evaluate_and_keep()
+        finally:
+            self.save_state()
+            for sig, handler in old_handlers.items():
+                signal.signal(sig, handler)
+        self.say(f"{'stopped (' + self.stop + ')' if self.stop else 'finished'}: best dev BLEU {p['best_bleu']:.2f}, state in {self.state_path}")
+        return self.out_dir
+
+    def _interrupt(self, signum, frame) -> None:
+        self.say("interrupted: saving state after this batch")
+        self.stop = "interrupt"
+
+
+def _split_info() -> dict:
+    import json
+
+    info = json.loads((DATA_ROOT / "eng-spa" / "splits.json").read_text())
+    return {"corpus_sha256": info["corpus"]["sha256"], "split_sha256": info["split_sha256"]}
+
+
+def train(config_path: Path, quiet: bool = False) -> Path:
+    tcfg, mcfg = TrainConfig.load(config_path)
+    return Trainer(tcfg, mcfg, quiet).run()
