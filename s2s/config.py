@@ -50,6 +50,10 @@ class ModelConfig:
                 raise ConfigError(f"{name} must be positive")
         if not 0.0 <= self.dropout < 1.0:
             raise ConfigError("dropout must be in [0, 1)")
+        if self.attention == "dot" and self.dec_hidden != self.memory_dim:
+            raise ConfigError(
+                f"dot attention needs dec_hidden == encoder output size {self.memory_dim}, got {self.dec_hidden}"
+            )
 
     @property
     def memory_dim(self) -> int:
