@@ -127,7 +127,7 @@ def beam_search(
         k = len(live)
         logp, out = model.step(prev, state, memory.expand(k))  # [k, V]
         outs.append(out)
-        width = min(k, logp.size(1))
+        width = min(beam - len(ended), logp.size(1))  # places left in the beam
         top_s, top_i = (scores[:, None] + logp).topk(width, dim=1)  # [k, width] per hypothesis
         chosen = set(top_s.flatten().topk(width).indices.tolist())  # best `width` of k * width
         rows, tokens, kept_scores, next_live = [], [], [], []
