@@ -116,7 +116,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=50, help="decoding runs per latency figure")
     p.set_defaults(run=_bench)
 
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "translate" and not any(x.startswith("-") for x in extra):
+        args.text += extra  # text given after the options
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.run(args)
     except S2SError as exc:

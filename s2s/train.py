@@ -22,7 +22,7 @@ import torch
 from tqdm import tqdm
 
 from . import checkpoint as ckpt_io
-from .batches import collate, epoch_batches
+from .batches import Batch, collate, epoch_batches
 from .config import ModelConfig
 from .data import DATA_ROOT, load_pairs, load_split
 from .errors import ConfigError
@@ -48,6 +48,8 @@ class TrainConfig:
     min_lr: float = 1e-4
     epochs: int = 10
     max_minutes: float = 0.0  # stop after this much training time (0: no limit)
+    max_steps: int = 0  # stop after this many updates in all (0: no limit)
+    train_split: str = "train"  # the split trained on (tests use the small committed "dev")
     eval_minutes: float = 10.0
     state_minutes: float = 2.0
     dev_sources: int = 2000  # dev sentences scored during training
@@ -88,6 +90,29 @@ def hardware() -> str:
     return f"{cpu}, {torch.get_num_threads()} threads, torch {torch.__version__}"
 
 
+def train_step(model: Seq2Seq, opt, batch: Batch, loss_fn, bf16: bool, clip: float) -> float:
+    """One teacher-forced update on `batch`; returns the loss."""
+    pad = model.cfg.pad_id
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+        out, _ = model(batch.src, batch.src_len, batch.tgt_in)  # [B, T, E]
+        keep = batch.tgt_out != pad  # [B, T]
+        logits = model.logits(out[keep])  # only the real tokens: [N, V]
+        loss = loss_fn(logits, batch.tgt_out[keep])  # bf16 logits, fp32 accumulation
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+    opt.step()
+    return loss.item()
+
+
+def make_optimizer(model: Seq2Seq, lr: float) -> torch.optim.Optimizer:
+    return torch.optim.Adam(model.parameters(), lr=lr, fused=True)
+
+
+def make_loss(label_smoothing: float) -> torch.nn.Module:
+    return torch.nn.CrossEntropyLoss(label_smoothing=label_smoothing)
+
+
 class Trainer:
     def __init__(self, tcfg: TrainConfig, mcfg: ModelConfig, quiet: bool = False):
         self.t, self.quiet = tcfg, quiet
@@ -97,12 +122,12 @@ class Trainer:
         self.tok_path = REPO / tcfg.tokenizer
         self.tokenizer = Tokenizer.load(self.tok_path)
         self.model = Seq2Seq(mcfg)
-        self.opt = torch.optim.Adam(self.model.parameters(), lr=tcfg.lr, fused=True)
+        self.opt = make_optimizer(self.model, tcfg.lr)
         self.state_path = REPO / tcfg.state_dir / "state.pt"
         self.out_dir = REPO / tcfg.output
         self.progress = {"epoch": 0, "batch": 0, "step": 0, "tokens": 0, "seconds": 0.0, "best_bleu": -1.0}
         self.curve: list[dict] = []
-        self.stop = ""  # why the loop stops early: "time" or "interrupt"
+        self.stop = ""  # why the loop stops early: "limit" (max_minutes/max_steps) or "interrupt"
 
     # ----- data -----------------------------------------------------------------------------
     def _encode(self, split: str) -> list[tuple[list[int], list[int]]]:
@@ -189,15 +214,15 @@ class Trainer:
     def run(self) -> Path:
         resumed = self.load_state()
         self.say(f"{'resumed' if resumed else 'starting'} {self.t.name}: {self.model.num_parameters():,} parameters")
-        data = self._encode("train")
+        data = self._encode(self.t.train_split)
         lengths = [(len(s), len(t)) for s, t in data]
         cfg = self.model.cfg
-        loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=self.t.label_smoothing)
+        loss_fn = make_loss(self.t.label_smoothing)
         p = self.progress
         old_handlers = {s: signal.signal(s, self._interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
         last_state = last_eval = time.monotonic()
         try:
-            while p["epoch"] < self.t.epochs and not self.stop:
+            while p["epoch"] < self.t.epochs and not self.stop and not self._limit_reached():
                 batches = epoch_batches(lengths, self.t.batch_size, self.t.seed, p["epoch"])
                 p["batches_per_epoch"] = len(batches)
                 bar = tqdm(total=len(batches), initial=p["batch"], desc=f"epoch {p['epoch'] + 1}", disable=self.quiet,
@@ -206,25 +231,17 @@ class Trainer:
                 while p["batch"] < len(batches) and not self.stop:
                     t0 = time.perf_counter()
                     b = collate([data[i] for i in batches[p["batch"]]], cfg.pad_id, cfg.bos_id, cfg.eos_id)
-                    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.t.bf16):
-                        out, _ = self.model(b.src, b.src_len, b.tgt_in)  # [B, T, E]
-                        keep = b.tgt_out != cfg.pad_id  # [B, T]
-                        logits = self.model.logits(out[keep])  # only real tokens: [N, V]
-                        loss = loss_fn(logits, b.tgt_out[keep])  # bf16 logits, fp32 accumulation
-                    self.opt.zero_grad(set_to_none=True)
-                    loss.backward()
-                    torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.t.clip)
-                    self.opt.step()
+                    loss = train_step(self.model, self.opt, b, loss_fn, self.t.bf16, self.t.clip)
                     dt = time.perf_counter() - t0
                     p["batch"] += 1
                     p["step"] += 1
                     p["tokens"] += b.tokens
                     p["seconds"] += dt
-                    p["loss"] = round(loss.item(), 4)
+                    p["loss"] = round(loss, 4)
                     bar.update(1)
                     bar.set_postfix(loss=f"{p['loss']:.3f}", tok_s=f"{b.tokens / dt:.0f}", refresh=False)
-                    if self.t.max_minutes and p["seconds"] >= self.t.max_minutes * 60:
-                        self.stop = "time"
+                    if self._limit_reached():
+                        self.stop = "limit"
                     now = time.monotonic()
                     if now - last_eval >= self.t.eval_minutes * 60:
                         self.evaluate_and_keep()
@@ -237,7 +254,7 @@ class Trainer:
                     p["epoch"], p["batch"] = p["epoch"] + 1, 0
                     self.evaluate_and_keep()
                     last_eval = time.monotonic()
-            if self.stop == "time" or (p["step"] and not self.curve):
+            if self.stop == "limit" or (p["step"] and not self.curve):
                 self.evaluate_and_keep()
         finally:
             self.save_state()
@@ -245,6 +262,12 @@ class Trainer:
                 signal.signal(sig, handler)
         self.say(f"{'stopped (' + self.stop + ')' if self.stop else 'finished'}: best dev BLEU {p['best_bleu']:.2f}, state in {self.state_path}")
         return self.out_dir
+
+    def _limit_reached(self) -> bool:
+        p = self.progress
+        return bool(self.t.max_steps and p["step"] >= self.t.max_steps) or bool(
+            self.t.max_minutes and p["seconds"] >= self.t.max_minutes * 60
+        )
 
     def _interrupt(self, signum, frame) -> None:
         self.say("interrupted: saving state after this batch")

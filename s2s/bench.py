@@ -1,0 +1,103 @@
+"""`python -m s2s bench`: the figures behind the README's performance table.
+
+- training throughput (target tokens/s) at the default size, on real batches of the
+  committed dev split (same length distribution as train), with the training step itself;
+- greedy and beam-5 latency for one 8-word sentence, on 1 thread, median of N runs;
+- peak resident memory of the process.
+
+These are measurements, not tests: nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import time
+
+import torch
+
+from .batches import collate, epoch_batches
+from .checkpoint import CHECKPOINTS_DIR, Checkpoint, load
+from .config import ModelConfig
+from .data import DATA_ROOT, load_pairs
+from .model import Seq2Seq
+from .tokenizer import Tokenizer
+from .train import make_loss, make_optimizer, train_step
+from .translate import translate
+
+SENTENCE = "I would like to visit my grandmother tomorrow."  # 8 words
+TOKENIZER = DATA_ROOT / "eng-spa" / "spm8000.model"
+
+
+def training_throughput(cfg: ModelConfig, tokenizer: Tokenizer, seconds: float, threads: int) -> dict:
+    """Target tokens/s of `train_step` on dev-split batches of 64, after 5 warm-up batches."""
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    data = [(tokenizer.encode(s), tokenizer.encode(t)) for s, t in load_pairs("dev", "eng", "spa")]
+    batches = epoch_batches([(len(s), len(t)) for s, t in data], 64, seed=0, epoch=0)
+    model = Seq2Seq(cfg).train()
+    opt, loss_fn = make_optimizer(model, 1e-3), make_loss(0.1)
+    tokens, spent, done = 0, 0.0, 0
+    while spent < seconds:
+        batch = collate([data[i] for i in batches[done % len(batches)]], cfg.pad_id, cfg.bos_id, cfg.eos_id)
+        start = time.perf_counter()
+        train_step(model, opt, batch, loss_fn, bf16=True, clip=1.0)
+        if done >= 5:
+            spent += time.perf_counter() - start
+            tokens += batch.tokens
+        done += 1
+    return {"tokens_per_s": tokens / spent, "batches": done - 5, "seconds": spent}
+
+
+def _bench_model(name: str, cfg: ModelConfig, tokenizer: Tokenizer) -> tuple[Checkpoint, str]:
+    """The shipped checkpoint of that name if there is one, else an untrained default-size model."""
+    path = CHECKPOINTS_DIR / "eng-spa" / name
+    if (path / "card.json").is_file():
+        return load(path), f"checkpoint {path.relative_to(CHECKPOINTS_DIR.parent)}"
+    torch.manual_seed(0)
+    model = Seq2Seq(cfg).eval().requires_grad_(False)
+    return Checkpoint(name, path, model, tokenizer, {"pair": {"src": "eng", "tgt": "spa"}}), "untrained (same size)"
+
+
+def latency(ckpt: Checkpoint, beam: int, runs: int) -> dict:
+    """Median and p90 milliseconds of translate(SENTENCE) on one thread."""
+    torch.set_num_threads(1)
+    for _ in range(5):
+        translate(ckpt, SENTENCE, beam=beam)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = translate(ckpt, SENTENCE, beam=beam)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {
+        "median_ms": statistics.median(times),
+        "p90_ms": times[int(0.9 * (len(times) - 1))],
+        "output_tokens": len(result.best.ids),
+    }
+
+
+def main(args) -> int:
+    threads = torch.get_num_threads()
+    tokenizer = Tokenizer.load(TOKENIZER)
+    models = {
+        "bahdanau": ModelConfig(attention="bahdanau"),
+        "vanilla-gru": ModelConfig(attention="none"),
+        "luong-general": ModelConfig(attention="general", input_feeding=True),
+    }
+    print(f"torch {torch.__version__}, {threads} threads for training, 1 thread for decoding")
+    print("\ntraining throughput (default size: emb 256, biGRU 2x256, GRU 512, vocab 8k, batch 64, bf16 autocast)")
+    for name, cfg in models.items():
+        r = training_throughput(cfg, tokenizer, args.seconds, threads)
+        print(f"  {name:<14} {r['tokens_per_s']:8.0f} target tokens/s  ({r['batches']} batches, {r['seconds']:.1f} s)")
+    print(f"\ndecoding latency, {len(SENTENCE.split())}-word sentence, median of {args.runs} runs (p90)")
+    for name, cfg in models.items():
+        ckpt, origin = _bench_model(name, cfg, tokenizer)
+        for beam in (1, 5):
+            r = latency(ckpt, beam, args.runs)
+            label = "greedy" if beam == 1 else f"beam {beam}"
+            print(f"  {name:<14} {label:<7} {r['median_ms']:6.2f} ms  (p90 {r['p90_ms']:.2f}; "
+                  f"{r['output_tokens']} output tokens; {origin})")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak RSS {peak:.0f} MiB")
+    return 0

@@ -1,0 +1,100 @@
+"""Training: config loading, a tiny run that writes a checkpoint, exact resume after a stop."""
+
+import json
+import signal
+from pathlib import Path
+
+import pytest
+import torch
+
+from s2s import train as train_mod
+from s2s.checkpoint import load
+from s2s.errors import ConfigError
+from s2s.train import TrainConfig, Trainer
+
+MODEL = """
+[model]
+attention = "bahdanau"
+emb_dim = 16
+enc_hidden = 16
+enc_layers = 1
+dec_hidden = 32
+attn_dim = 16
+dropout = 0.1
+"""
+
+
+def write_config(tmp_path: Path, tag: str, **train) -> Path:
+    settings = {"epochs": 1, "batch_size": 16, "dev_sources": 4, "train_split": "dev", "eval_minutes": 1000, **train}
+    lines = [f'name = "tiny-{tag}"', f'output = "{tmp_path / tag / "ckpt"}"', f'state_dir = "{tmp_path / tag / "state"}"']
+    lines += [MODEL, "[train]"] + [f"{k} = {json.dumps(v)}" for k, v in settings.items()]
+    path = tmp_path / f"{tag}.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def run(path: Path) -> Trainer:
+    tcfg, mcfg = TrainConfig.load(path)
+    trainer = Trainer(tcfg, mcfg, quiet=True)
+    trainer.run()
+    return trainer
+
+
+def test_config_defaults_and_errors(tmp_path):
+    tcfg, mcfg = TrainConfig.load(Path("configs/eng-spa/bahdanau.toml"))
+    assert tcfg.output == "checkpoints/eng-spa/bahdanau"
+    assert tcfg.state_dir == "runs/eng-spa/bahdanau"
+    assert mcfg.attention == "bahdanau"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\n[train]\nlearning_rate = 1\n')
+    with pytest.raises(ConfigError, match="learning_rate"):
+        TrainConfig.load(bad)
+    bad.write_text('name = "x"\n[model]\nattention = "luong"\n')
+    with pytest.raises(ConfigError, match="bahdanau"):
+        TrainConfig.load(bad)
+    bad.write_text("name = \n")
+    with pytest.raises(ConfigError):
+        TrainConfig.load(bad)
+
+
+def test_every_shipped_config_loads():
+    configs = sorted(Path("configs").glob("*/*.toml"))
+    assert configs
+    for path in configs:
+        tcfg, mcfg = TrainConfig.load(path)
+        assert tcfg.output.endswith(f"{tcfg.src}-{tcfg.tgt}/{tcfg.name}")
+
+
+def test_tiny_run_writes_a_loadable_checkpoint(tmp_path):
+    trainer = run(write_config(tmp_path, "a", max_steps=4))
+    assert trainer.progress["step"] == 4
+    ckpt = load(tmp_path / "a" / "ckpt")
+    training = ckpt.card["training"]
+    assert training["steps"] == 4 and training["target_tokens"] > 0 and training["tokens_per_s"] > 0
+    assert training["curve"] and "bleu" in training["curve"][-1]["dev"]
+    assert ckpt.card["data"]["split_sha256"] == json.loads(Path("data/eng-spa/splits.json").read_text())["split_sha256"]
+    assert "threads" in training["hardware"]
+    assert (tmp_path / "a" / "state" / "state.pt").is_file()
+
+
+def test_resume_after_interrupt_matches_an_uninterrupted_run(tmp_path, monkeypatch):
+    straight = run(write_config(tmp_path, "straight", max_steps=8))
+
+    real_step = train_mod.train_step
+    calls = {"n": 0}
+
+    def interrupted_step(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            signal.raise_signal(signal.SIGINT)  # Ctrl-C during the third batch
+        return real_step(*args, **kwargs)
+
+    monkeypatch.setattr(train_mod, "train_step", interrupted_step)
+    first = run(write_config(tmp_path, "resumed", max_steps=8))
+    assert first.stop == "interrupt" and first.progress["step"] == 3
+    monkeypatch.setattr(train_mod, "train_step", real_step)
+    resumed = run(write_config(tmp_path, "resumed", max_steps=8))
+    assert resumed.progress["step"] == 8
+    a, b = straight.model.state_dict(), resumed.model.state_dict()
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handlers restored
