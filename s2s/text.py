@@ -57,16 +57,28 @@ def pieces_to_words(pieces: list[str]) -> tuple[list[str], list[int]]:
     """Merge SentencePiece pieces into words.
 
     A piece that starts with "▁" starts a new word; any other piece continues the current
-    word. Special pieces such as "</s>" form a word of their own. Returns the words and,
-    for each piece, the index of the word it belongs to.
+    word. Special pieces such as "</s>" or "<unk>" form a word of their own: the piece after
+    one starts a new word. A bare "▁" (SentencePiece's word start before a piece it cannot
+    glue to it, e.g. "<unk>") opens a word that its next piece fills; if nothing fills it,
+    the word is shown as "▁" rather than left empty. Returns the words and, for each piece,
+    the index of the word it belongs to.
     """
     words: list[str] = []
     index: list[int] = []
+    open_word = False  # the last word was opened by a bare "▁" and is still empty
+    after_special = False
     for piece in pieces:
         special = piece.startswith("<") and piece.endswith(">") and len(piece) > 2
-        if special or piece.startswith(WORD_START) or not words:
-            words.append(piece if special else piece.lstrip(WORD_START))
+        if special:
+            if open_word:
+                words[-1] = piece  # the bare "▁" before it belongs to this word
+            else:
+                words.append(piece)
+        elif piece.startswith(WORD_START) or not words or after_special:
+            words.append(piece.lstrip(WORD_START))
         else:
             words[-1] += piece
+        open_word = piece == WORD_START
+        after_special = special
         index.append(len(words) - 1)
-    return words, index
+    return [w or WORD_START for w in words], index
