@@ -45,11 +45,12 @@ class ModelConfig:
             raise ConfigError(f"unknown attention {self.attention!r}; valid names: {', '.join(ATTENTIONS)}")
         if self.input_feeding and self.attention in ("none", "bahdanau"):
             raise ConfigError("input_feeding applies to Luong attention (dot, general, concat) only")
-        for name in ("vocab_size", "emb_dim", "enc_hidden", "enc_layers", "dec_hidden", "dec_layers"):
-            if int(getattr(self, name)) < 1:
-                raise ConfigError(f"{name} must be positive")
-        if not 0.0 <= self.dropout < 1.0:
-            raise ConfigError("dropout must be in [0, 1)")
+        for name in ("vocab_size", "emb_dim", "enc_hidden", "enc_layers", "dec_hidden", "dec_layers", "attn_dim"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ConfigError(f"{name} must be a positive integer, got {value!r}")
+        if not isinstance(self.dropout, (int, float)) or isinstance(self.dropout, bool) or not 0.0 <= self.dropout < 1.0:
+            raise ConfigError(f"dropout must be a number in [0, 1), got {self.dropout!r}")
         if self.attention == "dot" and self.dec_hidden != self.memory_dim:
             raise ConfigError(
                 f"dot attention needs dec_hidden == encoder output size {self.memory_dim}, got {self.dec_hidden}"

@@ -31,6 +31,13 @@ def test_defaults_are_valid_and_describe_an_attention_model():
         (dict(vocab_size=0), "vocab_size"),
         (dict(enc_layers=0), "enc_layers"),
         (dict(dec_hidden=-4), "dec_hidden"),
+        (dict(attn_dim=0), "attn_dim"),
+        # wrong types (e.g. from a hand-edited card) are config errors too, not crashes later
+        (dict(emb_dim="wide"), "emb_dim"),
+        (dict(vocab_size=3.5), "vocab_size"),
+        (dict(enc_layers=True), "enc_layers"),
+        (dict(dropout="0.1"), "dropout"),
+        (dict(dropout=None), "dropout"),
     ],
 )
 def test_invalid_settings_raise_config_error(settings, fragment):
