@@ -1,0 +1,90 @@
+"""Translate & compare: one sentence, several models side by side, and their attention."""
+
+import streamlit as st
+
+from s2s import figures
+from s2s.text import clean_text
+from s2s.errors import InputError
+from s2s.ui import analysis, models, widgets
+from s2s.ui.strings import t
+
+NS = "translate"
+widgets.read_query_params(NS)
+infos = widgets.pair_models(models.catalog())
+
+st.title(t("tr.title"))
+st.markdown(t("tr.intro"))
+left, right = st.columns([3, 2], gap="large")
+with left:
+    text = widgets.sentence_box(NS)
+with right:
+    chosen = widgets.model_picker(NS, infos)
+    beam, lp = widgets.decoding_controls(NS)
+widgets.write_query_params(text, chosen, beam, lp)
+st.caption(t("tr.share"))
+
+if not text.strip():
+    st.info(t("w.empty"))
+    st.stop()
+try:
+    clean_text(text)
+except InputError as exc:
+    widgets.show_error(t("w.input_error", msg=str(exc)), warning=True)
+    st.stop()
+if not chosen:
+    st.info(t("w.pick_model"))
+    st.stop()
+
+results = {info.name: models.try_translate(info, text, beam, lp) for info in chosen}
+first = next((tr for tr, _ in results.values() if tr is not None), None)
+if first is not None:
+    widgets.show_source(first.source_pieces, first.unk_count)
+
+st.divider()
+per_row = min(len(chosen), 3)
+for row in range(0, len(chosen), per_row):
+    for col, info in zip(st.columns(per_row, gap="large"), chosen[row:row + per_row]):
+        with col:
+            st.subheader(widgets.escape_md(widgets.model_label(info)))
+            tr, error = results[info.name]
+            if error is not None:
+                widgets.show_model_error(info, error)
+                continue
+            best = tr.best
+            widgets.translation_text(best.text)
+            m1, m2, m3 = st.columns(3)
+            m1.metric(t("tr.logprob"), f"{best.score:.2f}")
+            m2.metric(t("tr.norm"), f"{best.norm_score:.3f}")
+            m3.metric(t("tr.time"), f"{tr.seconds * 1000:.0f} ms")
+            st.caption(t("tr.pieces_out", n=len(best.ids),
+                         fin=t("tr.finished") if best.finished else t("tr.unfinished")))
+            if best.attention is None:
+                st.info(t("tr.no_attention"))
+            else:
+                widgets.show_figure(figures.attention_heatmap(
+                    best.attention, tr.source_pieces, best.pieces, x_title=t("fig.source"),
+                    y_title=t("fig.target"), colorbar_title=t("fig.weight"), large=widgets.large()),
+                    key=f"{NS}.heat.{info.name}", filename=f"attention-{info.short}")
+
+attn = [info for info in chosen if results[info.name][0] is not None and results[info.name][0].best.attention is not None]
+st.divider()
+st.subheader(t("tr.diff.title"))
+if len(attn) < 2:
+    st.info(t("tr.diff.need_two"))
+    st.stop()
+names = [i.name for i in attn]
+labels = {i.name: widgets.model_label(i) for i in attn}
+ca, cb = st.columns(2)
+a = ca.selectbox(t("tr.diff.a"), names, index=0, format_func=labels.get, key=f"w:{NS}.diff_a")
+b = cb.selectbox(t("tr.diff.b"), names, index=1, format_func=labels.get, key=f"w:{NS}.diff_b")
+ta, tb = results[a][0], results[b][0]
+if ta.source_pieces != tb.source_pieces:
+    st.info(t("tr.diff.tokens"))
+    st.stop()
+diff, n = analysis.common_prefix_difference(ta.best.attention, tb.best.attention)
+rows = [f"{i + 1}: {pa} / {pb}" for i, (pa, pb) in enumerate(zip(ta.best.pieces, tb.best.pieces))]
+st.caption(t("tr.diff.rule", n=n, a=widgets.escape_md(labels[a]), b=widgets.escape_md(labels[b])))
+widgets.show_figure(figures.attention_heatmap(
+    diff, ta.source_pieces, rows, x_title=t("fig.source"), y_title=t("fig.target"),
+    colorbar_title=t("fig.diff"), diverging=True, large=widgets.large()),
+    key=f"{NS}.diff", filename="attention-difference")

@@ -1,0 +1,85 @@
+"""Beam search: final hypotheses, the search tree, top-k alternatives, pick a word and continue."""
+
+import pandas as pd
+import streamlit as st
+
+from s2s import figures
+from s2s.text import clean_text
+from s2s.errors import InputError
+from s2s.ui import analysis, models, widgets
+from s2s.ui.strings import t
+
+NS = "beam"
+TOP_K = 5
+infos = widgets.pair_models(models.catalog())
+default = [next((i.name for i in infos if i.attention == "bahdanau"), infos[0].name)] if infos else []
+
+st.title(t("bm.title"))
+st.markdown(t("bm.intro"))
+left, right = st.columns([3, 2], gap="large")
+with left:
+    text = widgets.sentence_box(NS)
+with right:
+    chosen = widgets.model_picker(NS, infos, default=default, multi=False)
+    beam, lp = widgets.decoding_controls(NS, allow_greedy=False, default_beam=4)
+
+if not text.strip():
+    st.info(t("w.empty"))
+    st.stop()
+try:
+    clean_text(text)
+except InputError as exc:
+    widgets.show_error(t("w.input_error", msg=str(exc)), warning=True)
+    st.stop()
+info = chosen[0]
+tr, error = models.try_translate(info, text, beam, lp)
+if error is not None:
+    widgets.show_model_error(info, error)
+    st.stop()
+widgets.show_source(tr.source_pieces, tr.unk_count)
+
+st.subheader(t("bm.table"))
+st.dataframe(pd.DataFrame({
+    t("bm.col.rank"): range(1, len(tr.hypotheses) + 1),
+    t("bm.col.text"): [h.text for h in tr.hypotheses],
+    t("bm.col.logprob"): [round(h.score, 3) for h in tr.hypotheses],
+    t("bm.col.norm"): [round(h.norm_score, 3) for h in tr.hypotheses],
+    t("bm.col.len"): [len(h.ids) for h in tr.hypotheses],
+    t("bm.col.finished"): [h.finished for h in tr.hypotheses],
+}), hide_index=True, width="stretch", key=f"{NS}.table")
+
+rank = st.selectbox(t("bm.hyp"), list(range(1, len(tr.hypotheses) + 1)), key=f"w:{NS}.hyp",
+                    format_func=lambda r: f"{r}: {tr.hypotheses[r - 1].text[:80]}")
+hyp = tr.hypotheses[rank - 1]
+
+st.subheader(t("bm.tree"))
+tok = models.load(info)[0].tokenizer
+widgets.show_figure(figures.beam_tree(
+    **analysis.tree_arrays(tr.tree, tok.id_to_piece), highlight=analysis.tree_path(tr.tree, hyp.ids),
+    names={f: t(f"fate.{f}") for f in ("kept", "pruned", "finished", "path")}, x_title=t("fig.step"),
+    large=widgets.large()), key=f"{NS}.tree", filename="beam-tree")
+st.caption(t("bm.tree.cap"))
+
+st.subheader(t("bm.topk", k=TOP_K))
+steps = models.trace(info.path, info.stamp, text, tuple(hyp.ids), TOP_K).steps
+table = {t("bm.col.step"): [s.step for s in steps], t("bm.col.chosen"): [s.chosen_piece for s in steps],
+         t("bm.col.p"): [round(s.chosen_prob, 3) for s in steps]}
+for k in range(TOP_K):
+    table[f"#{k + 1}"] = [f"{s.top_pieces[k]} ({s.top_probs[k]:.2f})" if k < len(s.top_pieces) else ""
+                          for s in steps]
+st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", key=f"{NS}.topk")
+st.caption(t("bm.topk.cap"))
+
+st.subheader(t("bm.alt"))
+c1, c2 = st.columns(2)
+step = c1.select_slider(t("bm.alt.step"), options=[s.step for s in steps], key=f"w:{NS}.alt_step")
+here = steps[step - 1]
+alts = [(i, p, pr) for i, p, pr in zip(here.top_ids, here.top_pieces, here.top_probs) if i != here.chosen_id]
+alt = c2.selectbox(t("bm.alt.word"), alts, format_func=lambda a: f"{a[1]}  (P = {a[2]:.3f})", key=f"w:{NS}.alt")
+if alt is not None:
+    prefix = tuple(hyp.ids[:step - 1]) + (alt[0],)
+    new = models.trace(info.path, info.stamp, text, prefix, TOP_K)
+    st.caption(t("bm.alt.result"))
+    widgets.translation_text(models.decode(info.path, info.stamp, tuple(new.ids)))
+    st.code(" ".join(new.pieces), language=None, wrap_lines=True)
+    st.caption(t("bm.alt.cap", n=len(prefix)))

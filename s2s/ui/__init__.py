@@ -1,0 +1,1 @@
+"""Streamlit helpers of the app: strings (English/Korean), cached models, shared widgets."""

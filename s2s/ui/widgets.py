@@ -1,0 +1,239 @@
+"""Shared widgets: sidebar, sentence box with presets, model picker, decoding controls,
+figure and error display. Pages call these; no widget code is copied between pages.
+
+State lives in st.session_state only, under keys namespaced per page ("translate.sentence").
+Widgets use a twin key ("w:translate.sentence") that Streamlit may drop when another page
+is shown; the plain key keeps the value, so a page looks the same when one comes back to it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from ..text import MAX_BEAM
+from . import models
+from .strings import LANG_KEY, LANGS, t
+
+PRESETS = {
+    "eng": {
+        "short": ["I am hungry.", "Where is the station?", "She reads a book every night.",
+                  "We will go to the beach tomorrow."],
+        "long": [
+            "When I was a child, my grandmother used to tell me long stories about the small village in the "
+            "mountains where she had grown up with her four brothers.",
+            "If you had told me last year that I would be living in another country and working at a job I "
+            "love, I would not have believed you.",
+            "The doctor told my father that he should stop smoking, eat more vegetables and walk for at least "
+            "thirty minutes every day if he wanted to feel better.",
+        ],
+    },
+    "spa": {
+        "short": ["Tengo hambre.", "¿Dónde está la estación?", "Ella lee un libro cada noche."],
+        "long": [
+            "Cuando era niño, mi abuela me contaba largas historias sobre el pequeño pueblo en las montañas "
+            "donde había crecido con sus cuatro hermanos.",
+            "El médico le dijo a mi padre que debería dejar de fumar, comer más verduras y caminar al menos "
+            "treinta minutos cada día si quería sentirse mejor.",
+        ],
+    },
+}
+LARGE_CSS = """<style>
+html, body, [class*="st-"] { font-size: 1.25rem; }
+.stMarkdown p, .stMarkdown li, .stCaption, textarea { font-size: 1.3rem !important; }
+h1 { font-size: 3rem !important; } h2, h3 { font-size: 2.2rem !important; } h4 { font-size: 1.9rem !important; }
+</style>"""
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
+
+
+def escape_md(text: str) -> str:
+    """Text safe to put into markdown (st.markdown, st.error ...): every markup character escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _state(key: str, default):
+    """Widget key for the persistent value `key` (initialised from it, or from `default`)."""
+    wkey = "w:" + key
+    if wkey not in st.session_state:
+        st.session_state[wkey] = st.session_state.get(key, default)
+    return wkey
+
+
+def _keep(key: str, value):
+    st.session_state[key] = value
+    return value
+
+
+def large() -> bool:
+    return bool(st.session_state.get("app.large", False))
+
+
+def sidebar(infos: list[models.ModelInfo]) -> str | None:
+    """Language pair, UI language and the projector toggle; returns the chosen pair."""
+    with st.sidebar:
+        st.radio(t("app.lang"), list(LANGS), format_func=LANGS.get, key=_state(LANG_KEY, "en"), horizontal=True,
+                 on_change=lambda: _keep(LANG_KEY, st.session_state["w:" + LANG_KEY]))
+        st.session_state[LANG_KEY] = st.session_state["w:" + LANG_KEY]
+        all_pairs = models.pairs(infos)
+        pair = None
+        if all_pairs:
+            default = "eng-spa" if "eng-spa" in all_pairs else all_pairs[0]
+            wkey = _state("app.pair", default)
+            if st.session_state[wkey] not in all_pairs:
+                st.session_state[wkey] = default
+            pair = _keep("app.pair", st.selectbox(t("app.pair"), all_pairs, key=wkey))
+        _keep("app.large", st.toggle(t("app.large"), key=_state("app.large", False)))
+    if large():
+        st.markdown(LARGE_CSS, unsafe_allow_html=True)  # constant CSS only, never user text
+    return pair
+
+
+def pair_models(infos: list[models.ModelInfo]) -> list[models.ModelInfo]:
+    pair = st.session_state.get("app.pair")
+    return [i for i in infos if i.pair == pair] or infos
+
+
+def model_label(info: models.ModelInfo) -> str:
+    kind = t(f"kind.{info.attention}") if info.attention else t("kind.unknown")
+    if kind.startswith("kind."):
+        kind = info.attention
+    return f"{info.short} — {kind}" + (f" ({t('kind.reversed')})" if info.reverse else "")
+
+
+def default_models(infos: list[models.ModelInfo]) -> list[str]:
+    """Vanilla vs Bahdanau when present, else the first two."""
+    picks = [next((i.name for i in infos if i.vanilla), None),
+             next((i.name for i in infos if i.attention == "bahdanau"), None)]
+    picks = [p for p in picks if p]
+    return picks if len(picks) == 2 else [i.name for i in infos[:2]]
+
+
+def model_picker(ns: str, infos: list[models.ModelInfo], default: list[str] | None = None,
+                 multi: bool = True) -> list[models.ModelInfo]:
+    """Multiselect (or selectbox) of checkpoints; returns the chosen ModelInfos in order."""
+    by_name = {i.name: i for i in infos}
+    names = list(by_name)
+    key = f"{ns}.models"
+    wkey = _state(key, default if default is not None else default_models(infos))
+    labels = {n: model_label(by_name[n]) for n in names}  # fixed now: format_func may run outside the script
+    if multi:
+        st.session_state[wkey] = [n for n in st.session_state[wkey] if n in by_name]
+        chosen = st.multiselect(t("w.models"), names, key=wkey, format_func=labels.get)
+    else:
+        current = st.session_state[wkey]
+        current = current[0] if isinstance(current, list) and current else current
+        st.session_state[wkey] = current if current in by_name else names[0]
+        chosen = [st.selectbox(t("w.model"), names, key=wkey, format_func=labels.get)]
+    _keep(key, list(chosen))
+    return [by_name[n] for n in chosen]
+
+
+def decoding_controls(ns: str, allow_greedy: bool = True, default_beam: int = 5) -> tuple[int, float]:
+    """Greedy/beam choice, beam size and length penalty; returns (beam, length penalty)."""
+    beam = 1
+    if allow_greedy:
+        mode = _keep(f"{ns}.mode", st.radio(t("w.decoding"), ["greedy", "beam"], horizontal=True,
+                                            format_func={m: t(f"w.{m}") for m in ("greedy", "beam")}.get, key=_state(f"{ns}.mode", "greedy")))
+    else:
+        mode = "beam"
+    if mode == "beam":
+        beam = _keep(f"{ns}.beam", st.slider(t("w.beam_size"), 1 if not allow_greedy else 2, MAX_BEAM,
+                                             key=_state(f"{ns}.beam", default_beam)))
+    lp = _keep(f"{ns}.lp", st.slider(t("w.lp"), 0.0, 2.0, step=0.1, help=t("w.lp.help"),
+                                     key=_state(f"{ns}.lp", 1.0)))
+    return int(beam), float(lp)
+
+
+def sentence_box(ns: str) -> str:
+    """Preset picker + text area (+ a Translate button that commits the text); returns the text."""
+    key = f"{ns}.sentence"
+    src_lang = str(st.session_state.get("app.pair") or "eng-spa").split("-")[0]
+    presets = PRESETS.get(src_lang, PRESETS["eng"])
+    options = [""] + [f"{kind}|{s}" for kind in ("short", "long") for s in presets[kind]]
+
+    def label(o: str) -> str:
+        if not o:
+            return t("w.preset.none")
+        kind, text = o.split("|", 1)
+        return f"[{t('w.preset.' + kind)}, {len(text.split())}w] {text}"
+
+    pkey = f"w:{ns}.preset"
+
+    def use_preset():
+        choice = st.session_state.get(pkey) or ""
+        if choice:
+            st.session_state["w:" + key] = st.session_state[key] = choice.split("|", 1)[1]
+
+    st.selectbox(t("w.preset"), options, format_func={o: label(o) for o in options}.get, key=pkey, on_change=use_preset)
+    default = st.session_state.get("app.sentence", presets["short"][0])
+    text = st.text_area(t("w.sentence"), key=_state(key, default), height=90)
+    st.button(t("w.run"), type="primary", key=f"w:{ns}.run")
+    st.session_state["app.sentence"] = text
+    return _keep(key, text)
+
+
+def show_figure(fig, key: str, filename: str = "attention-lab") -> None:
+    """Plotly chart, full width, with a PNG export button (scale 2) in its toolbar."""
+    st.plotly_chart(fig, width="stretch", key=key, config={
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename},
+    })
+
+
+def show_error(message: str, warning: bool = False) -> None:
+    """Plain-text message box (markup escaped: user text is never interpreted)."""
+    (st.warning if warning else st.error)(escape_md(message))
+
+
+def show_model_error(info: models.ModelInfo, error: Exception) -> None:
+    if isinstance(error, models.CheckpointError):
+        show_error(t("w.load_error", name=info.short, kind=type(error).__name__, msg=str(error)))
+    else:
+        show_error(t("w.input_error", msg=str(error)), warning=True)
+
+
+def show_source(pieces: list[str], unk_count: int) -> None:
+    st.caption(t("w.source_pieces"))
+    st.code(" ".join(pieces), language=None, wrap_lines=True)
+    if unk_count:
+        show_error(t("w.unk", n=unk_count), warning=True)
+
+
+def translation_text(text: str) -> None:
+    """A translation in large type; escaped, so markup in the output is shown as it is."""
+    st.markdown("#### " + (escape_md(text) or "∅"))
+
+
+def read_query_params(ns: str) -> None:
+    """Once per session: take sentence, models, beam and lp from the URL (?text=..&models=a,b&beam=5&lp=1)."""
+    flag = f"{ns}.qp_read"
+    if st.session_state.get(flag):
+        return
+    st.session_state[flag] = True
+    qp = st.query_params
+    values: dict = {}
+    if qp.get("text"):
+        values["sentence"] = qp["text"]
+    if qp.get("models"):
+        values["models"] = [m for m in qp["models"].split(",") if m]
+    try:
+        if "beam" in qp:
+            beam = min(MAX_BEAM, max(1, int(qp["beam"])))
+            values["mode"] = "beam" if beam > 1 else "greedy"
+            if beam > 1:
+                values["beam"] = beam
+        if "lp" in qp:
+            values["lp"] = round(min(2.0, max(0.0, float(qp["lp"]))), 1)
+    except ValueError:
+        pass  # a hand-edited link with a bad number: keep the defaults
+    for name, value in values.items():
+        st.session_state[f"{ns}.{name}"] = value
+        st.session_state.pop(f"w:{ns}.{name}", None)
+
+
+def write_query_params(text: str, infos: list[models.ModelInfo], beam: int, lp: float) -> None:
+    """Put the view into the URL, so the address bar is a link that reproduces it."""
+    params = {"text": text, "models": ",".join(i.name for i in infos), "beam": str(beam), "lp": f"{lp:g}"}
+    if {k: st.query_params.get(k) for k in params} != params:
+        st.query_params.from_dict(params)
