@@ -1,0 +1,63 @@
+"""Tiny checkpoints for the app tests: untrained eng-spa models of every kind, with the real
+tokenizer (so the pieces are real), plus one checkpoint with corrupt weights.
+
+Import the fixtures into a test module (`from app_fixtures import tiny_root`); the root is
+built once per test session. `build_tiny_root(path)` also serves the app benchmark.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from s2s import checkpoint
+from s2s.config import ModelConfig
+from s2s.model import Seq2Seq
+
+REPO = Path(__file__).resolve().parent.parent
+TOKENIZER = REPO / "data" / "eng-spa" / "spm8000.model"
+KINDS = ("vanilla", "bahdanau", "dot", "general", "concat")
+BROKEN = "broken"
+
+
+def tiny_config(attention: str) -> ModelConfig:
+    return ModelConfig(vocab_size=8000, emb_dim=16, enc_hidden=16, enc_layers=1, dec_hidden=32, attn_dim=16,
+                       dropout=0.0, attention="none" if attention == "vanilla" else attention)
+
+
+def build_tiny_root(root: Path) -> Path:
+    """checkpoints root with eng-spa/{vanilla,bahdanau,dot,general,concat} and eng-spa/broken."""
+    root = Path(root)
+    for seed, kind in enumerate(KINDS + (BROKEN,)):
+        torch.manual_seed(seed)
+        model = Seq2Seq(tiny_config("bahdanau" if kind == BROKEN else kind))
+        card = {"name": kind, "pair": {"src": "eng", "tgt": "spa"}, "metrics": {}}
+        checkpoint.save(model, TOKENIZER, card, root / "eng-spa" / kind)
+    weights = root / "eng-spa" / BROKEN / checkpoint.WEIGHTS
+    data = bytearray(weights.read_bytes())
+    data[len(data) // 2: len(data) // 2 + 64] = b"\xff" * 64  # corrupt: the SHA-256 no longer matches
+    weights.write_bytes(bytes(data))
+    return root
+
+
+def shipped_root() -> Path | None:
+    """The real checkpoints root when shipped eng-spa checkpoints exist there."""
+    root = checkpoint.CHECKPOINTS_DIR
+    return root if any(root.glob("eng-spa/*/card.json")) else None
+
+
+@pytest.fixture(scope="session")
+def tiny_root(tmp_path_factory) -> Path:
+    return build_tiny_root(tmp_path_factory.mktemp("checkpoints"))
+
+
+@pytest.fixture()
+def tiny_env(tiny_root, monkeypatch) -> Path:
+    """S2S_CHECKPOINTS points at the tiny root for this test (AppTest runs in this process)."""
+    monkeypatch.setenv("S2S_CHECKPOINTS", str(tiny_root))
+    return tiny_root
+
+
+__all__ = ["tiny_root", "tiny_env", "build_tiny_root", "shipped_root", "KINDS", "BROKEN"]

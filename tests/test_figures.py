@@ -1,0 +1,118 @@
+"""s2s.figures: builders return figures with the right labels and traces, and refuse bad shapes."""
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from s2s import figures
+from s2s.ui import analysis
+
+
+def _attn(t=3, s=4, seed=0):
+    w = np.random.default_rng(seed).random((t, s))
+    return w / w.sum(axis=1, keepdims=True)
+
+
+def test_heatmap_labels_and_hover():
+    src, tgt = ["▁the", "▁cat", "▁the", "</s>"], ["▁el", "▁gato", "</s>"]
+    fig = figures.attention_heatmap(_attn(), src, tgt, x_title="source", y_title="target", large=True)
+    assert isinstance(fig, go.Figure) and len(fig.data) == 1
+    assert list(fig.layout.xaxis.ticktext) == ["▁the", "▁cat", "▁the", "&lt;/s&gt;"]  # duplicates kept
+    assert list(fig.layout.yaxis.ticktext) == ["▁el", "▁gato", "&lt;/s&gt;"]
+    assert fig.layout.xaxis.title.text == "source" and fig.layout.yaxis.title.text == "target"
+    assert "%{z:.3f}" in fig.data[0].hovertemplate
+    assert fig.layout.font.size > figures.attention_heatmap(_attn(), src, tgt).layout.font.size
+
+
+def test_heatmap_diverging_is_centred():
+    fig = figures.attention_heatmap(_attn() - _attn(seed=1), list("abcd"), list("xyz"), diverging=True)
+    assert fig.data[0].zmid == 0 and fig.data[0].zmin == -fig.data[0].zmax
+
+
+@pytest.mark.parametrize("weights, src, tgt", [
+    (np.zeros((3, 4)), list("abc"), list("xyz")),  # too few source labels
+    (np.zeros((3, 4)), list("abcd"), list("xy")),  # too few target labels
+    (np.zeros(4), list("abcd"), list("x")),  # not 2-D
+    (np.zeros((0, 4)), list("abcd"), []),  # empty
+])
+def test_heatmap_shape_mismatch(weights, src, tgt):
+    with pytest.raises(ValueError):
+        figures.attention_heatmap(weights, src, tgt)
+
+
+def test_line_chart():
+    fig = figures.line_chart({"a": [0.1, 0.5, 1.0], "b": [1, 2]}, hover_labels={"a": ["x", "y", "z"]},
+                             x_title="step", y_title="entropy (bits)")
+    assert len(fig.data) == 2 and [d.name for d in fig.data] == ["a", "b"]
+    assert list(fig.data[0].x) == [1, 2, 3]
+    assert fig.layout.yaxis.title.text == "entropy (bits)"
+    with pytest.raises(ValueError):
+        figures.line_chart({"a": [0.1, 0.5]}, hover_labels={"a": ["x"]})
+    with pytest.raises(ValueError):
+        figures.line_chart({})
+
+
+def test_coverage_chart():
+    fig = figures.coverage_chart({"m1": [1.0, 0.2, 1.8], "m2": [1, 1, 1]}, ["a", "b", "<c>"], x_title="source")
+    assert len(fig.data) == 2 and all(isinstance(d, go.Bar) for d in fig.data)
+    assert list(fig.layout.xaxis.ticktext) == ["a", "b", "&lt;c&gt;"]
+    assert {s.y0 for s in fig.layout.shapes} == {0.5, 1.5}
+    with pytest.raises(ValueError):
+        figures.coverage_chart({"m1": [1.0, 0.2]}, ["a", "b", "c"])
+
+
+def _tree():
+    #        0 (<s>)
+    #   1 kept      2 pruned
+    #   3 finished  4 kept
+    return dict(parents=[None, 0, 0, 1, 1], steps=[0, 1, 1, 2, 2], labels=["<s>", "▁a", "▁b", "</s>", "▁c"],
+                log_probs=[0, -0.1, -2.0, -0.5, -0.7], scores=[0, -0.1, -2.0, -0.6, -0.8],
+                fates=["kept", "kept", "pruned", "finished", "kept"])
+
+
+def test_beam_tree_traces_and_legend():
+    fig = figures.beam_tree(**_tree(), highlight=[0, 1, 3], x_title="step")
+    names = [d.name for d in fig.data if d.showlegend is not False]
+    assert names == ["kept", "pruned", "finished", "chosen hypothesis"]
+    kept, pruned, finished = (next(d for d in fig.data if d.name == n) for n in ("kept", "pruned", "finished"))
+    assert len(kept.x) == 3 and len(pruned.x) == 1 and len(finished.x) == 1
+    assert kept.marker.symbol != pruned.marker.symbol != finished.marker.symbol
+    assert kept.marker.color != pruned.marker.color != finished.marker.color
+    assert "log P" in kept.hovertemplate and "score" in kept.hovertemplate
+    assert fig.layout.xaxis.title.text == "step"
+    assert list(finished.customdata[0][:1]) == ["&lt;/s&gt;"]
+
+
+def test_beam_tree_bad_input():
+    tree = _tree()
+    with pytest.raises(ValueError):
+        figures.beam_tree(**{**tree, "labels": tree["labels"][:-1]})
+    with pytest.raises(ValueError):
+        figures.beam_tree(**{**tree, "fates": ["kept"] * 4 + ["lost"]})
+    with pytest.raises(ValueError):
+        figures.beam_tree(**{**tree, "parents": [None, 0, 0, 1, 9]})
+
+
+def test_tree_layout_parents_between_children():
+    ys = figures.tree_layout([None, 0, 0, 1, 1], [0, -0.1, -2.0, -0.6, -0.8])
+    assert ys[1] == (ys[3] + ys[4]) / 2 and len(set(ys[2:])) == 3
+
+
+def test_word_level_rule():
+    w = np.array([[0.1, 0.2, 0.7], [0.5, 0.25, 0.25], [0.3, 0.3, 0.4]])
+    merged, src, tgt = analysis.word_level(w, ["▁un", "believ", "▁x"], ["▁a", "b", "▁c"])
+    assert src == ["unbeliev", "x"] and tgt == ["ab", "c"]
+    np.testing.assert_allclose(merged, [[(0.3 + 0.75) / 2, (0.7 + 0.25) / 2], [0.6, 0.4]])
+    np.testing.assert_allclose(merged.sum(axis=1), 1.0)
+    with pytest.raises(ValueError):
+        analysis.word_level(w, ["▁a"], ["▁b"])
+
+
+def test_entropy_coverage_flags():
+    w = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.0], [1.0, 0.0, 0.0]])
+    np.testing.assert_allclose(analysis.entropy_bits(w), [0.0, 1.0, 0.0])
+    cov = analysis.coverage(w)
+    np.testing.assert_allclose(cov, [2.5, 0.5, 0.0])
+    assert analysis.flag_coverage(cov, ["a", "b", "</s>"]) == ([], ["a"])
+    diff, n = analysis.common_prefix_difference(w, w[:2])
+    assert n == 2 and diff.shape == (2, 3) and not diff.any()
