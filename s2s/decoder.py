@@ -93,10 +93,13 @@ class Decoder(nn.Module):
         return out, (new if isinstance(new, tuple) else (new,))
 
     # ----- one step -----------------------------------------------------------------------
-    def step(self, emb: torch.Tensor, state: DecoderState, memory: Memory, rnn_weights: dict | None = None) -> StepOut:
+    def step(
+        self, emb: torch.Tensor, state: DecoderState, memory: Memory, rnn_weights: dict | None = None, project: bool = True
+    ) -> StepOut:
         """emb [B, E] embedding of y_{t-1} (dropout already applied) -> StepOut for step t.
 
         `rnn_weights`: the RNN's weights in low precision, cast once per training batch.
+        `project=False` leaves `output` None (training projects all steps at once instead).
         """
         emb = emb[:, None, :]  # [B, 1, E]
         weights = scores = None
@@ -116,7 +119,7 @@ class Decoder(nn.Module):
             scores = self.scorer.score(out, memory.keys)  # [B, 1, S]
             context, weights = attend(scores, memory.values, memory.mask)
             features = torch.cat([context, out], -1)  # [B, 1, M + H]
-        o = torch.tanh(self.out(features))[:, 0]  # [B, E]
+        o = torch.tanh(self.out(features))[:, 0] if project or self.cfg.input_feeding else None  # [B, E]
         feed = o if self.cfg.input_feeding else None
         if weights is not None:
             weights, scores = weights[:, 0], scores[:, 0]  # [B, S]
@@ -140,10 +143,14 @@ class Decoder(nn.Module):
             out, _ = self._rnn(emb, state.hidden, rnn_weights)  # [B, T, H]
             context, weights = self.scorer(out, memory.keys, memory.values, memory.mask)
             return torch.tanh(self.out(torch.cat([context, out], -1))), weights
-        outputs, weights = [], []
+        outputs, features, weights = [], [], []
         for t in range(emb.size(1)):
-            step = self.step(emb[:, t], state, memory, rnn_weights)
+            step = self.step(emb[:, t], state, memory, rnn_weights, project=False)
             state = step.state
             outputs.append(step.output)
+            features.append(step.features)
             weights.append(step.weights)
-        return torch.stack(outputs, 1), torch.stack(weights, 1)  # [B, T, E], [B, T, S]
+        if self.cfg.input_feeding:  # o_t was needed inside the loop
+            return torch.stack(outputs, 1), torch.stack(weights, 1)  # [B, T, E], [B, T, S]
+        # o_t is not fed back: project every step's features at once
+        return torch.tanh(self.out(torch.stack(features, 1))), torch.stack(weights, 1)
