@@ -149,8 +149,9 @@ def test_batch_rows_are_independent():
                     assert torch.allclose(w[b, :, :n], w1[0], atol=1e-6)
 
 
-def test_model_keeps_no_state_between_calls():
-    model = build_model(tiny_config(**VARIANTS["general-feed"]), seed=7)
+def test_model_keeps_no_state_between_calls(make_model):
+    model = make_model("general-feed", seed=7)
+    assert model.cfg.input_feeding and model.cfg.attention == "general" and not model.training
     src, lengths = _src()
     tgt_in = _tgt_in(len(LENGTHS), 4)
     with torch.no_grad():

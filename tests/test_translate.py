@@ -11,6 +11,7 @@ import pytest
 from s2s.errors import InputError
 from s2s.search import beam_search, greedy_search
 from s2s.text import MAX_BEAM, MAX_CHARS, MAX_PIECES, max_output_len, pieces_to_words
+from s2s.trace import trace
 from s2s.translate import Translation, encode_source, translate
 
 
@@ -138,3 +139,14 @@ def test_to_json(ckpts, variant, beam):
                 assert all(isinstance(x, float) for x in row)
                 assert sum(row) == pytest.approx(1.0, abs=1e-4)
             assert np.allclose(h["attention"], hyp.attention, atol=1e-5)
+
+
+def test_one_checkpoint_serves_many_threads(tiny_checkpoint):
+    """Models are shared by all browser sessions: concurrent calls give the sequential results."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = ["The cat drinks water.", "yo veo el perro", "we have bread today", "la casa es roja"] * 3
+    expected = [(translate(tiny_checkpoint, t, beam=2).best.ids, trace(tiny_checkpoint, t).ids) for t in texts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda t: (translate(tiny_checkpoint, t, beam=2).best.ids, trace(tiny_checkpoint, t).ids), texts))
+    assert got == expected
