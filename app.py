@@ -5,14 +5,18 @@ import streamlit as st
 from s2s.ui import models, widgets
 from s2s.ui.strings import t
 
-st.set_page_config(page_title="Attention Lab", page_icon="🔎", layout="wide")
+st.set_page_config(page_title="Attention Lab", page_icon=":material/translate:", layout="wide")
+# navigation first: widgets created before it get another identity on the first rerun after
+# loading the page, which loses the first click (page titles still follow the language: the
+# language widget's callback sets it before the script runs)
+page = st.navigation([
+    st.Page("pages/1_translate.py", title=t("page.translate"), icon=":material/translate:", url_path="translate",
+            default=True),
+    st.Page("pages/2_attention.py", title=t("page.attention"), icon=":material/grid_on:", url_path="attention"),
+    st.Page("pages/3_beam.py", title=t("page.beam"), icon=":material/account_tree:", url_path="beam"),
+])
 infos = models.catalog()
 widgets.sidebar(infos)
-page = st.navigation([
-    st.Page("pages/1_translate.py", title=t("page.translate"), icon="🌐", url_path="translate", default=True),
-    st.Page("pages/2_attention.py", title=t("page.attention"), icon="🔥", url_path="attention"),
-    st.Page("pages/3_beam.py", title=t("page.beam"), icon="🌳", url_path="beam"),
-])
 if not infos:
     st.title(t("app.title"))
     widgets.show_error(t("app.no_checkpoints", root=str(models.root())), warning=True)

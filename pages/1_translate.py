@@ -14,7 +14,7 @@ infos = widgets.pair_models(models.catalog())
 
 st.title(t("tr.title"))
 st.markdown(t("tr.intro"))
-left, right = st.columns([3, 2], gap="large")
+left, right = st.columns([5, 4], gap="large")
 with left:
     text = widgets.sentence_box(NS)
 with right:
@@ -45,17 +45,15 @@ per_row = min(len(chosen), 3)
 for row in range(0, len(chosen), per_row):
     for col, info in zip(st.columns(per_row, gap="large"), chosen[row:row + per_row]):
         with col:
-            st.subheader(widgets.escape_md(widgets.model_label(info)))
+            widgets.model_heading(info)
             tr, error = results[info.name]
             if error is not None:
                 widgets.show_model_error(info, error)
                 continue
             best = tr.best
             widgets.translation_text(best.text)
-            m1, m2, m3 = st.columns(3)
-            m1.metric(t("tr.logprob"), f"{best.score:.2f}")
-            m2.metric(t("tr.norm"), f"{best.norm_score:.3f}")
-            m3.metric(t("tr.time"), f"{tr.seconds * 1000:.0f} ms")
+            st.markdown(f"**{t('tr.logprob')}** {best.score:.2f} · **{t('tr.norm')}** {best.norm_score:.3f}"
+                        f" · **{t('tr.time')}** {tr.seconds * 1000:.0f} ms")
             st.caption(t("tr.pieces_out", n=len(best.ids),
                          fin=t("tr.finished") if best.finished else t("tr.unfinished")))
             if best.attention is None:
@@ -63,8 +61,8 @@ for row in range(0, len(chosen), per_row):
             else:
                 widgets.show_figure(figures.attention_heatmap(
                     best.attention, tr.source_pieces, best.pieces, x_title=t("fig.source"),
-                    y_title=t("fig.target"), colorbar_title=t("fig.weight"), large=widgets.large()),
-                    key=f"{NS}.heat.{info.name}", filename=f"attention-{info.short}")
+                    y_title=t("fig.target"), colorbar_title=t("fig.weight"), large=widgets.large(),
+                    max_height=560, colorbar=False), key=f"{NS}.heat.{info.name}", filename=f"attention-{info.short}")
 
 attn = [info for info in chosen if results[info.name][0] is not None and results[info.name][0].best.attention is not None]
 st.divider()

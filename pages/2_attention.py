@@ -15,7 +15,7 @@ attn_default = [n for n in (next((i.name for i in infos if i.attention == k), No
 
 st.title(t("at.title"))
 st.markdown(t("at.intro"))
-left, right = st.columns([3, 2], gap="large")
+left, right = st.columns([5, 4], gap="large")
 with left:
     text = widgets.sentence_box(NS)
 with right:

@@ -16,7 +16,7 @@ default = [next((i.name for i in infos if i.attention == "bahdanau"), infos[0].n
 
 st.title(t("bm.title"))
 st.markdown(t("bm.intro"))
-left, right = st.columns([3, 2], gap="large")
+left, right = st.columns([5, 4], gap="large")
 with left:
     text = widgets.sentence_box(NS)
 with right:
@@ -63,9 +63,9 @@ st.caption(t("bm.tree.cap"))
 st.subheader(t("bm.topk", k=TOP_K))
 steps = models.trace(info.path, info.stamp, text, tuple(hyp.ids), TOP_K).steps
 table = {t("bm.col.step"): [s.step for s in steps], t("bm.col.chosen"): [s.chosen_piece for s in steps],
-         t("bm.col.p"): [round(s.chosen_prob, 3) for s in steps]}
+         t("bm.col.p"): [f"{s.chosen_prob:.3g}" for s in steps]}
 for k in range(TOP_K):
-    table[f"#{k + 1}"] = [f"{s.top_pieces[k]} ({s.top_probs[k]:.2f})" if k < len(s.top_pieces) else ""
+    table[f"#{k + 1}"] = [f"{s.top_pieces[k]} ({s.top_probs[k]:.3g})" if k < len(s.top_pieces) else ""
                           for s in steps]
 st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", key=f"{NS}.topk")
 st.caption(t("bm.topk.cap"))
@@ -75,7 +75,7 @@ c1, c2 = st.columns(2)
 step = c1.select_slider(t("bm.alt.step"), options=[s.step for s in steps], key=f"w:{NS}.alt_step")
 here = steps[step - 1]
 alts = [(i, p, pr) for i, p, pr in zip(here.top_ids, here.top_pieces, here.top_probs) if i != here.chosen_id]
-alt = c2.selectbox(t("bm.alt.word"), alts, format_func=lambda a: f"{a[1]}  (P = {a[2]:.3f})", key=f"w:{NS}.alt")
+alt = c2.selectbox(t("bm.alt.word"), alts, format_func=lambda a: f"{a[1]}  (P = {a[2]:.3g})", key=f"w:{NS}.alt")
 if alt is not None:
     prefix = tuple(hyp.ids[:step - 1]) + (alt[0],)
     new = models.trace(info.path, info.stamp, text, prefix, TOP_K)

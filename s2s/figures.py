@@ -29,7 +29,7 @@ def _font(large: bool) -> int:
 def _layout(fig: go.Figure, title: str | None, large: bool, height: int | None = None) -> go.Figure:
     size = _font(large)
     fig.update_layout(
-        title=dict(text=esc(title), font=dict(size=size + 4)) if title else None,
+        title=dict(text=esc(title), font=dict(size=size + 4), automargin=True, yref="container") if title else None,
         font=dict(size=size),
         template="plotly_white",
         margin=dict(l=10, r=10, t=60 if title else 20, b=10),
@@ -74,11 +74,15 @@ def attention_heatmap(
     y_title: str = "target",
     large: bool = False,
     height: int | None = None,
+    max_height: int | None = None,
+    colorbar: bool = True,
     diverging: bool = False,
     colorbar_title: str = "weight",
 ) -> go.Figure:
     """Heatmap of attention weights [T, S]: source tokens on x, target tokens on y (top to bottom).
 
+    `max_height` caps the automatic height and `colorbar=False` drops the scale (a small heatmap
+    beside others; the hover still shows every weight).
     `diverging=True` draws a signed matrix (a difference) with a red-blue scale centred on 0.
     """
     w = _matrix(weights)
@@ -101,17 +105,19 @@ def attention_heatmap(
             customdata=custom,
             hovertemplate=f"{y_title}: %{{customdata[0]}}<br>{x_title}: %{{customdata[1]}}"
             f"<br>{colorbar_title}: %{{z:.3f}}<extra></extra>",
-            colorbar=dict(title=dict(text=colorbar_title)),
+            colorbar=dict(title=dict(text=colorbar_title, side="right"), thickness=14),
+            showscale=colorbar,
             xgap=1,
             ygap=1,
             **scale,
         )
     )
     fig.update_xaxes(title_text=x_title, tickmode="array", tickvals=list(range(n_src)), ticktext=src,
-                     tickangle=-60, side="top", showgrid=False)
+                     tickangle=-90, side="top", showgrid=False)
     fig.update_yaxes(title_text=y_title, tickmode="array", tickvals=list(range(n_tgt)), ticktext=tgt,
                      autorange="reversed", showgrid=False)
-    return _layout(fig, title, large, height or _auto_height(n_tgt, large))
+    height = height or _auto_height(n_tgt, large)
+    return _layout(fig, title, large, min(height, max_height) if max_height else height)
 
 
 def line_chart(
@@ -182,40 +188,33 @@ def coverage_chart(
         )
     for level in (low, high):
         fig.add_hline(y=level, line_dash="dash", line_color="#555", annotation_text=f"{level:g}",
-                      annotation_position="right")
+                      annotation_position="top left")
     fig.update_layout(barmode="group")
-    fig.update_xaxes(title_text=x_title, tickmode="array", tickvals=list(range(n)), ticktext=labels, tickangle=-60)
+    fig.update_xaxes(title_text=x_title, tickmode="array", tickvals=list(range(n)), ticktext=labels, tickangle=-90)
     fig.update_yaxes(title_text=y_title, rangemode="tozero")
     return _layout(fig, title, large, height or (480 if large else 380))
 
 
-def tree_layout(parents: Sequence[int | None], scores: Sequence[float]) -> list[float]:
-    """Vertical position of each tree node: leaves in depth-first order (better score first),
-    each inner node at the mean of its children. Node i's parent is parents[i] (None: root)."""
+def tree_layout(parents: Sequence[int | None], scores: Sequence[float], steps: Sequence[int]) -> list[float]:
+    """Vertical position of each tree node, layer by layer: the nodes of one step are stacked in
+    the order of their parents' positions, siblings by score (best first), centred on 0. So the
+    beam reads top to bottom and a path moves little from one step to the next.
+    Node i's parent is parents[i] (None: a root)."""
     n = len(parents)
-    children: list[list[int]] = [[] for _ in range(n)]
-    roots = []
     for i, p in enumerate(parents):
-        if p is None:
-            roots.append(i)
-        elif not 0 <= p < n:
+        if p is not None and not 0 <= p < n:
             raise ValueError(f"node {i} has parent {p}, outside 0..{n - 1}")
-        else:
-            children[p].append(i)
     y = [0.0] * n
-    next_leaf = 0.0
-    order: list[tuple[int, bool]] = [(r, False) for r in reversed(roots)]
-    while order:  # iterative post-order, so deep trees do not hit the recursion limit
-        node, done = order.pop()
-        kids = sorted(children[node], key=lambda c: -scores[c])
-        if not kids:
-            y[node] = next_leaf
-            next_leaf += 1.0
-        elif done:
-            y[node] = float(np.mean([y[c] for c in kids]))
-        else:
-            order.append((node, True))
-            order.extend((c, False) for c in reversed(kids))
+    order = sorted(range(n), key=lambda i: steps[i])
+    layer: list[int] = []
+    for pos, i in enumerate(order):
+        layer.append(i)
+        if pos + 1 < n and steps[order[pos + 1]] == steps[i]:
+            continue
+        layer.sort(key=lambda j: (0.0 if parents[j] is None else y[parents[j]], -scores[j]))
+        for rank, j in enumerate(layer):
+            y[j] = rank - (len(layer) - 1) / 2
+        layer = []
     return y
 
 
@@ -248,7 +247,7 @@ def beam_tree(
         raise ValueError(f"unknown fates {sorted(bad)}; valid: {', '.join(FATES)}")
     names = {k: esc(v) for k, v in (names or {}).items()}
     labels = [esc(x) for x in labels]
-    ys = tree_layout(parents, scores)
+    ys = tree_layout(parents, scores, steps)
     fig = go.Figure()
     for group, fate_set, style in (("edges", {"kept", "finished"}, dict(color="#7f9fbf", width=1.5)),
                                    ("pruned edges", {"pruned"}, dict(color="#d9d9d9", width=1, dash="dot"))):
@@ -288,7 +287,7 @@ def beam_tree(
             )
         )
     fig.update_xaxes(title_text=x_title, dtick=1, zeroline=False)
-    fig.update_yaxes(visible=False)
-    leaves = max(ys) + 1 if ys else 1
+    fig.update_yaxes(visible=False, autorange="reversed")  # best candidates on top
+    leaves = 2 * max(ys) + 1
     fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
-    return _layout(fig, title, large, height or int(min(1400, max(420, 40 + 18 * leaves))))
+    return _layout(fig, title, large, height or int(min(1400, max(420, 60 + 26 * leaves))))

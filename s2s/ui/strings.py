@@ -14,7 +14,6 @@ S: dict[str, dict[str, str]] = {
     # app and sidebar
     "app.title": {"en": "Attention Lab", "ko": "어텐션 랩"},
     "app.pair": {"en": "Language pair", "ko": "언어 쌍"},
-    "app.lang": {"en": "UI language", "ko": "화면 언어"},
     "app.large": {"en": "Large fonts (projector)", "ko": "큰 글씨 (프로젝터)"},
     "app.no_checkpoints": {
         "en": "No checkpoints found under {root}. Train one (python -m s2s train ...) or set S2S_CHECKPOINTS.",
@@ -30,6 +29,11 @@ S: dict[str, dict[str, str]] = {
     "kind.dot": {"en": "Luong attention (dot)", "ko": "루옹 어텐션 (dot, 내적)"},
     "kind.general": {"en": "Luong attention (general)", "ko": "루옹 어텐션 (general)"},
     "kind.concat": {"en": "Luong attention (concat)", "ko": "루옹 어텐션 (concat)"},
+    "short.none": {"en": "no attention", "ko": "어텐션 없음"},
+    "short.bahdanau": {"en": "Bahdanau", "ko": "바다나우"},
+    "short.dot": {"en": "Luong dot", "ko": "루옹 dot"},
+    "short.general": {"en": "Luong general", "ko": "루옹 general"},
+    "short.concat": {"en": "Luong concat", "ko": "루옹 concat"},
     "kind.unknown": {"en": "unreadable card", "ko": "읽을 수 없는 카드"},
     "kind.reversed": {"en": "reversed source", "ko": "입력 뒤집기"},
     # shared widgets

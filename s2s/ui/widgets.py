@@ -69,11 +69,20 @@ def large() -> bool:
     return bool(st.session_state.get("app.large", False))
 
 
+def _language_changed() -> None:
+    """Every label changes with the language, so every widget is new: drop the widget keys and
+    let each widget start again from its kept value (the plain key)."""
+    st.session_state[LANG_KEY] = st.session_state["w:" + LANG_KEY]
+    for key in [k for k in st.session_state if str(k).startswith("w:") and k != "w:" + LANG_KEY]:
+        del st.session_state[key]
+
+
 def sidebar(infos: list[models.ModelInfo]) -> str | None:
     """Language pair, UI language and the projector toggle; returns the chosen pair."""
     with st.sidebar:
-        st.radio(t("app.lang"), list(LANGS), format_func=LANGS.get, key=_state(LANG_KEY, "en"), horizontal=True,
-                 on_change=lambda: _keep(LANG_KEY, st.session_state["w:" + LANG_KEY]))
+        # constant label: a widget whose label changes is a new widget to Streamlit
+        st.radio("UI language · 화면 언어", list(LANGS), format_func=LANGS.get, key=_state(LANG_KEY, "en"),
+                 horizontal=True, on_change=_language_changed)
         st.session_state[LANG_KEY] = st.session_state["w:" + LANG_KEY]
         all_pairs = models.pairs(infos)
         pair = None
@@ -94,11 +103,19 @@ def pair_models(infos: list[models.ModelInfo]) -> list[models.ModelInfo]:
     return [i for i in infos if i.pair == pair] or infos
 
 
-def model_label(info: models.ModelInfo) -> str:
-    kind = t(f"kind.{info.attention}") if info.attention else t("kind.unknown")
-    if kind.startswith("kind."):
-        kind = info.attention
-    return f"{info.short} — {kind}" + (f" ({t('kind.reversed')})" if info.reverse else "")
+def model_label(info: models.ModelInfo, long: bool = False) -> str:
+    """"bahdanau · Bahdanau" (short, for pickers) or the full kind name (long, for captions)."""
+    prefix = "kind." if long else "short."
+    kind = t(f"{prefix}{info.attention}") if info.attention else t("kind.unknown")
+    if kind.startswith(prefix):
+        kind = str(info.attention)
+    text = kind if long else f"{info.short} · {kind}"
+    return text + (f" ({t('kind.reversed')})" if info.reverse else "")
+
+
+def model_heading(info: models.ModelInfo) -> None:
+    st.subheader(escape_md(info.short), anchor=False)
+    st.caption(escape_md(model_label(info, long=True)))
 
 
 def default_models(infos: list[models.ModelInfo]) -> list[str]:
