@@ -93,9 +93,13 @@ def test_beam_tree_bad_input():
         figures.beam_tree(**{**tree, "parents": [None, 0, 0, 1, 9]})
 
 
-def test_tree_layout_parents_between_children():
-    ys = figures.tree_layout([None, 0, 0, 1, 1], [0, -0.1, -2.0, -0.6, -0.8])
-    assert ys[1] == (ys[3] + ys[4]) / 2 and len(set(ys[2:])) == 3
+def test_tree_layout_layers():
+    #  step 1: 1 (parent 0), 2 (parent 0); step 2: 3, 4 (parent 2, listed first), 5 (parent 1)
+    parents, steps = [None, 0, 0, 2, 2, 1], [0, 1, 1, 2, 2, 2]
+    ys = figures.tree_layout(parents, [0, -0.1, -2.0, -2.5, -2.1, -0.6], steps)
+    assert ys[0] == 0 and ys[1] < ys[2]  # better score higher up (smaller y, drawn on top after flip)
+    assert ys[5] < ys[4] < ys[3]  # children follow their parents' order, siblings by score
+    assert sorted(ys[3:]) == [-1.0, 0.0, 1.0]  # centred
 
 
 def test_word_level_rule():

@@ -1,0 +1,169 @@
+"""App benchmark (prints figures, asserts nothing): `python -m s2s.ui.bench_app`.
+
+Starts the real server (`streamlit run app.py`) and drives Debian's chromium with Playwright:
+- cold start: from launching the server to the first rendered page (title and first chart),
+- submit: from clicking Translate on a new sentence to every result rendered, for vanilla +
+  Bahdanau + one Luong model with beam 5 (first time: computed; again: from the cache),
+- server RSS (VmRSS of the server's process tree) with every model loaded.
+Uses the checkpoints under $S2S_CHECKPOINTS or checkpoints/; with none there, tiny untrained
+ones are built in a temporary folder (tests/app_fixtures.py). Also used by tests/test_browser.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+# the page is done: nothing stale, no "running" widget, at least n translations and m charts
+DONE_JS = """([n, m]) => !document.querySelector('[data-testid="stStatusWidget"]')
+  && !document.querySelector('[data-stale="true"]')
+  && document.querySelectorAll('[data-testid="stMarkdownContainer"] h4').length >= n
+  && document.querySelectorAll('.js-plotly-plot').length >= m"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(checkpoints: Path | None = None, port: int | None = None, timeout: float = 120.0):
+    """Run `streamlit run app.py` on 127.0.0.1; yields (base url, Popen). Always stopped on exit."""
+    port = port or free_port()
+    env = dict(os.environ)
+    if checkpoints is not None:
+        env["S2S_CHECKPOINTS"] = str(checkpoints)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.address", "127.0.0.1",
+           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    log = tempfile.TemporaryFile()  # not a pipe: a full pipe nobody reads would stall the server
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"streamlit exited with {proc.returncode}: {log.read().decode()[-2000:]}")
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"streamlit did not answer on {url} in {timeout:.0f} s")
+            time.sleep(0.25)
+        yield url, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def launch_browser(playwright):
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+def wait_done(page, n_texts: int, n_charts: int, timeout_ms: int = 60_000) -> None:
+    page.wait_for_timeout(300)  # let the rerun start
+    page.wait_for_function(DONE_JS, arg=[n_texts, n_charts], timeout=timeout_ms, polling=100)
+
+
+def tree_rss_kib(pid: int) -> int:
+    """VmRSS of `pid` and all its descendants, in KiB (from /proc)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    family, frontier = {pid}, [pid]
+    while frontier:
+        kids = [p for p, pp in parents.items() if pp == frontier[-1]]
+        frontier.pop()
+        family.update(kids)
+        frontier.extend(kids)
+    total = 0
+    for p in family:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+    return total
+
+
+def pick_models(root: Path) -> list[str]:
+    """vanilla + bahdanau + one Luong model of eng-spa (by their cards)."""
+    import json
+
+    kinds: dict[str, str] = {}
+    for card in sorted(root.glob("eng-spa/*/card.json")):
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            kinds.setdefault(json.loads(card.read_text())["model"]["attention"], f"eng-spa/{card.parent.name}")
+    luong = next((kinds[k] for k in ("general", "dot", "concat") if k in kinds), None)
+    return [m for m in (kinds.get("none"), kinds.get("bahdanau"), luong) if m]
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sentence", default="When I was a child, my grandmother used to tell me long stories about "
+                    "the small village in the mountains where she had grown up with her four brothers.")
+    ap.add_argument("--beam", type=int, default=5)
+    args = ap.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    root = Path(os.environ.get("S2S_CHECKPOINTS") or REPO / "checkpoints")
+    tmp = None
+    if not any(root.glob("eng-spa/*/card.json")):
+        sys.path.insert(0, str(REPO / "tests"))
+        from app_fixtures import build_tiny_root
+
+        tmp = tempfile.TemporaryDirectory()
+        root = build_tiny_root(Path(tmp.name))
+        print(f"no shipped checkpoints: using tiny untrained ones in {root}")
+    chosen = pick_models(root)
+    print(f"checkpoints: {root}\nmodels: {', '.join(chosen)}; beam {args.beam}; CPU cores: {os.cpu_count()}")
+    query = urlencode({"text": "I am hungry.", "models": ",".join(chosen), "beam": args.beam, "lp": 1.0})
+    n_attn = len(chosen) - 1  # every model but the vanilla one draws a heatmap, plus the difference
+    with sync_playwright() as p:
+        browser = launch_browser(p)
+        start = time.perf_counter()
+        with serve(root) as (url, proc):
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"{url}/?{query}")
+            wait_done(page, len(chosen), n_attn)
+            print(f"cold start to first rendered page: {time.perf_counter() - start:6.2f} s")
+            for label, text in (("submit (computed)", args.sentence), ("submit (cached)", "I am hungry.")):
+                page.locator("textarea").first.fill(text)
+                t0 = time.perf_counter()
+                page.get_by_role("button", name="Translate").click()
+                wait_done(page, len(chosen), n_attn + (n_attn > 1))
+                print(f"{label:18s} {len(chosen)} models, beam {args.beam}: {time.perf_counter() - t0:6.2f} s")
+            page.goto(f"{url}/attention")  # loads every attention model too
+            wait_done(page, 0, 1)
+            page.goto(f"{url}/beam")
+            wait_done(page, 0, 1)
+            print(f"server RSS, every model loaded: {tree_rss_kib(proc.pid) / 1024:7.1f} MiB")
+        browser.close()
+    if tmp is not None:
+        tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()

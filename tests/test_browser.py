@@ -1,0 +1,47 @@
+"""One real-browser test: the app served by `streamlit run`, driven by Debian's chromium.
+
+Types a sentence, runs the comparison, sees two translations and a heatmap, and saves a
+screenshot of each page to docs/screenshots/. Uses the shipped checkpoints when there are two
+or more, else the tiny ones. Never runs `playwright install`: it needs /usr/bin/chromium
+(`apt-get install -y chromium`) and is skipped without it.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from app_fixtures import shipped_root, tiny_root  # noqa: F401  (fixture)
+from s2s.ui import bench_app
+
+SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+SENTENCE = "The doctor told my father that he should stop smoking and walk every day."
+
+pytestmark = pytest.mark.skipif(not bench_app.CHROMIUM.exists(),
+                                reason="/usr/bin/chromium is absent (install it: apt-get install -y chromium)")
+
+
+def test_browser_translate_compare_and_screenshots(tiny_root):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    root = shipped_root(min_models=2) or tiny_root  # two models to compare
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with bench_app.serve(root) as (url, _proc), sync_api.sync_playwright() as p:
+        browser = bench_app.launch_browser(p)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(url)
+            page.locator("textarea").first.wait_for(timeout=120_000)
+            page.locator("textarea").first.fill(SENTENCE)
+            page.get_by_role("button", name="Translate").click()
+            bench_app.wait_done(page, 2, 1)
+            translations = page.locator('[data-testid="stMarkdownContainer"] h4')
+            assert translations.count() == 2
+            assert page.locator(".js-plotly-plot .main-svg").count() >= 1  # the attention heatmap
+            assert "smoking" in page.url  # the view is in the link
+            page.screenshot(path=str(SHOTS / "translate.png"))
+            for name, n_charts in (("attention", 3), ("beam", 1)):
+                page.goto(f"{url}/{name}")
+                bench_app.wait_done(page, 0, n_charts)
+                assert page.locator(".js-plotly-plot").count() >= n_charts
+                page.screenshot(path=str(SHOTS / f"{name}.png"))
+        finally:
+            browser.close()
