@@ -76,8 +76,12 @@ def resolve(name: str, root: Path = CHECKPOINTS_DIR) -> Path:
 
 
 def list_checkpoints(root: Path = CHECKPOINTS_DIR) -> list[str]:
-    """Names (relative to root) of every directory under root that holds a card."""
-    return sorted(str(p.parent.relative_to(root)) for p in root.glob(f"**/{CARD}"))
+    """Names (relative to root) of every directory under root that holds a card.
+
+    Directories being written by `save` (hidden temporaries, `.old` leftovers) are skipped.
+    """
+    names = (p.parent.relative_to(root) for p in root.glob(f"**/{CARD}"))
+    return sorted(str(n) for n in names if not any(part.startswith(".") or part.endswith(".old") for part in n.parts))
 
 
 def save(model: Seq2Seq, tokenizer_path: Path, card: dict, out_dir: Path) -> Path:
@@ -167,7 +171,10 @@ def load(path: Path | str, name: str | None = None) -> Checkpoint:
         tensors = load_file(str(weights_file))
     except (SafetensorError, OSError, ValueError) as exc:
         raise CheckpointCorrupt(f"{weights_file} cannot be read: {exc}") from None
-    model = Seq2Seq(cfg)
+    try:
+        model = Seq2Seq(cfg)
+    except (ConfigError, ValueError, RuntimeError) as exc:
+        raise CheckpointMismatch(f"{path}: the card's model cannot be built: {exc}") from None
     expected = model.state_dict()
     problems = sorted(set(expected) ^ set(tensors))
     problems += [k for k in expected if k in tensors and tensors[k].shape != expected[k].shape]

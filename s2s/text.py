@@ -42,7 +42,7 @@ def clean_text(text: object) -> str:
 
 
 def check_beam(beam: int) -> int:
-    if not isinstance(beam, int) or not 1 <= beam <= MAX_BEAM:
+    if isinstance(beam, bool) or not isinstance(beam, int) or not 1 <= beam <= MAX_BEAM:
         raise InputError(f"beam size must be an integer from 1 to {MAX_BEAM}, got {beam!r}")
     return beam
 

@@ -79,6 +79,8 @@ def trace(
     until </s> or the length bound (a prefix ending in </s> stops there).
     """
     model, tok = ckpt.model, ckpt.tokenizer
+    if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
+        raise InputError(f"top_k must be a positive integer, got {top_k!r}")
     clean, src_ids = encode_source(ckpt, text)
     prefix = list(prefix or [])
     if len(prefix) > MAX_OUTPUT or any(not 0 <= i < tok.vocab_size for i in prefix):

@@ -201,3 +201,9 @@ def test_bad_prefix_is_refused(ckpts):
             trace(ckpt, TEXT, prefix=prefix)
     with pytest.raises(InputError):
         trace(ckpt, "\x00")
+
+
+@pytest.mark.parametrize("bad", [0, -1, True, 2.5])
+def test_top_k_must_be_a_positive_integer(tiny_checkpoint, bad):
+    with pytest.raises(InputError, match="top_k"):
+        trace(tiny_checkpoint, "hola", top_k=bad)
