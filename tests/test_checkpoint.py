@@ -320,5 +320,9 @@ def test_list_checkpoints(tmp_path, tokenizer_path):
         checkpoint.save(model, tokenizer_path, card_for(), root / name)
     (root / "eng-spa" / "notes").mkdir()  # a directory without a card is not a checkpoint
     assert list_checkpoints(root) == ["eng-spa/bahdanau", "eng-spa/vanilla", "toy"]
+    # what `save` leaves while it replaces a checkpoint is not listed
+    shutil.copytree(root / "toy", root / "eng-spa" / ".bahdanau.tmp123")
+    shutil.copytree(root / "toy", root / "eng-spa" / "bahdanau.old")
+    assert list_checkpoints(root) == ["eng-spa/bahdanau", "eng-spa/vanilla", "toy"]
     for name in list_checkpoints(root):
         assert checkpoint.load(resolve(name, root)).cfg == model.cfg

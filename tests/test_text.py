@@ -69,7 +69,7 @@ def test_check_beam_accepts(beam):
     assert check_beam(beam) == beam
 
 
-@pytest.mark.parametrize("beam", [0, -1, MAX_BEAM + 1, 2.0, "3", None])
+@pytest.mark.parametrize("beam", [0, -1, MAX_BEAM + 1, 2.0, "3", None, True])
 def test_check_beam_refuses(beam):
     with pytest.raises(InputError, match=f"1 to {MAX_BEAM}"):
         check_beam(beam)
