@@ -108,8 +108,8 @@ def tree_rss_kib(pid: int) -> int:
     return total
 
 
-def pick_models(root: Path) -> list[str]:
-    """vanilla + bahdanau + one Luong model of eng-spa (by their cards)."""
+def pick_models(root: Path) -> tuple[list[str], str | None]:
+    """vanilla + bahdanau + one Luong model of eng-spa (by their cards), and the vanilla one's name."""
     import json
 
     kinds: dict[str, str] = {}
@@ -117,7 +117,7 @@ def pick_models(root: Path) -> list[str]:
         with contextlib.suppress(OSError, ValueError, KeyError):
             kinds.setdefault(json.loads(card.read_text())["model"]["attention"], f"eng-spa/{card.parent.name}")
     luong = next((kinds[k] for k in ("general", "dot", "concat") if k in kinds), None)
-    return [m for m in (kinds.get("none"), kinds.get("bahdanau"), luong) if m]
+    return [m for m in (kinds.get("none"), kinds.get("bahdanau"), luong) if m], kinds.get("none")
 
 
 def main(argv=None) -> None:
@@ -137,10 +137,10 @@ def main(argv=None) -> None:
         tmp = tempfile.TemporaryDirectory()
         root = build_tiny_root(Path(tmp.name))
         print(f"no shipped checkpoints: using tiny untrained ones in {root}")
-    chosen = pick_models(root)
+    chosen, vanilla = pick_models(root)
     print(f"checkpoints: {root}\nmodels: {', '.join(chosen)}; beam {args.beam}; CPU cores: {os.cpu_count()}")
     query = urlencode({"text": "I am hungry.", "models": ",".join(chosen), "beam": args.beam, "lp": 1.0})
-    n_attn = len(chosen) - 1  # every model but the vanilla one draws a heatmap, plus the difference
+    n_attn = len(chosen) - (vanilla is not None)  # every attention model draws a heatmap (2+: plus the difference)
     with sync_playwright() as p:
         browser = launch_browser(p)
         start = time.perf_counter()
