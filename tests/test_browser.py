@@ -1,11 +1,12 @@
 """One real-browser test: the app served by `streamlit run`, driven by Debian's chromium.
 
 Types a sentence, runs the comparison, sees two translations and a heatmap, and saves a
-screenshot of each page to docs/screenshots/. Uses the shipped checkpoints when there are two
+screenshot of each page (see SHOTS). Uses the shipped checkpoints when there are two
 or more, else the tiny ones. Never runs `playwright install`: it needs /usr/bin/chromium
 (`apt-get install -y chromium`) and is skipped without it.
 """
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,9 @@ import pytest
 from app_fixtures import shipped_root, tiny_root  # noqa: F401  (fixture)
 from s2s.ui import bench_app
 
-SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+# Screenshots go to tests/artifacts/ (ignored by git); set S2S_SCREENSHOTS=docs/screenshots to
+# refresh the ones the README shows.
+SHOTS = Path(os.environ.get("S2S_SCREENSHOTS") or Path(__file__).resolve().parent / "artifacts" / "screenshots")
 SENTENCE = "The doctor told my father that he should stop smoking and walk every day."
 
 pytestmark = pytest.mark.skipif(not bench_app.CHROMIUM.exists(),
