@@ -3,8 +3,6 @@
 import streamlit as st
 
 from s2s import figures
-from s2s.text import clean_text
-from s2s.errors import InputError
 from s2s.ui import analysis, models, widgets
 from s2s.ui.strings import t
 
@@ -26,14 +24,7 @@ with right:
                      key=f"w:{NS}.level")
     st.caption(t("at.rule"))
 
-if not text.strip():
-    st.info(t("w.empty"))
-    st.stop()
-try:
-    clean_text(text)
-except InputError as exc:
-    widgets.show_error(t("w.input_error", msg=str(exc)), warning=True)
-    st.stop()
+widgets.require_text(text)
 
 shown = {}  # model label -> (matrix, source labels, target labels)
 unk_shown = False

@@ -4,8 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from s2s import figures
-from s2s.text import clean_text
-from s2s.errors import InputError
 from s2s.ui import analysis, models, widgets
 from s2s.ui.strings import t
 
@@ -23,14 +21,7 @@ with right:
     chosen = widgets.model_picker(NS, infos, default=default, multi=False)
     beam, lp = widgets.decoding_controls(NS, allow_greedy=False, default_beam=4)
 
-if not text.strip():
-    st.info(t("w.empty"))
-    st.stop()
-try:
-    clean_text(text)
-except InputError as exc:
-    widgets.show_error(t("w.input_error", msg=str(exc)), warning=True)
-    st.stop()
+widgets.require_text(text)
 info = chosen[0]
 tr, error = models.try_translate(info, text, beam, lp)
 if error is not None:

@@ -12,7 +12,8 @@ import re
 
 import streamlit as st
 
-from ..text import MAX_BEAM
+from ..errors import InputError
+from ..text import MAX_BEAM, clean_text
 from . import models
 from .strings import LANG_KEY, LANGS, t
 
@@ -201,6 +202,18 @@ def show_figure(fig, key: str, filename: str = "attention-lab") -> None:
 def show_error(message: str, warning: bool = False) -> None:
     """Plain-text message box (markup escaped: user text is never interpreted)."""
     (st.warning if warning else st.error)(escape_md(message))
+
+
+def require_text(text: str) -> None:
+    """Stop the page with a plain message when `text` is empty or would be refused."""
+    if not text.strip():
+        st.info(t("w.empty"))
+        st.stop()
+    try:
+        clean_text(text)
+    except InputError as exc:
+        show_error(t("w.input_error", msg=str(exc)), warning=True)
+        st.stop()
 
 
 def show_model_error(info: models.ModelInfo, error: Exception) -> None:
