@@ -13,18 +13,11 @@ import pytest
 import torch
 
 from s2s import checkpoint
-from s2s.config import ModelConfig
 from s2s.model import Seq2Seq
+from tiny import TOKENIZER, tiny_config
 
-REPO = Path(__file__).resolve().parent.parent
-TOKENIZER = REPO / "data" / "eng-spa" / "spm8000.model"
 KINDS = ("vanilla", "bahdanau", "dot", "general", "concat")
 BROKEN = "broken"
-
-
-def tiny_config(attention: str) -> ModelConfig:
-    return ModelConfig(vocab_size=8000, emb_dim=16, enc_hidden=16, enc_layers=1, dec_hidden=32, attn_dim=16,
-                       dropout=0.0, attention="none" if attention == "vanilla" else attention)
 
 
 def build_tiny_root(root: Path) -> Path:
@@ -32,7 +25,7 @@ def build_tiny_root(root: Path) -> Path:
     root = Path(root)
     for seed, kind in enumerate(KINDS + (BROKEN,)):
         torch.manual_seed(seed)
-        model = Seq2Seq(tiny_config("bahdanau" if kind == BROKEN else kind))
+        model = Seq2Seq(tiny_config({"vanilla": "none", BROKEN: "bahdanau"}.get(kind, kind)))
         card = {"name": kind, "pair": {"src": "eng", "tgt": "spa"}, "metrics": {}}
         checkpoint.save(model, TOKENIZER, card, root / "eng-spa" / kind)
     weights = root / "eng-spa" / BROKEN / checkpoint.WEIGHTS
