@@ -57,12 +57,14 @@ def test_config_defaults_and_errors(tmp_path):
         TrainConfig.load(bad)
 
 
-def test_every_shipped_config_loads():
+def test_every_config_loads_and_writes_where_it_should():
     configs = sorted(Path("configs").glob("*/*.toml"))
-    assert configs
+    assert len(configs) >= 8
     for path in configs:
         tcfg, mcfg = TrainConfig.load(path)
-        assert tcfg.output.endswith(f"{tcfg.src}-{tcfg.tgt}/{tcfg.name}")
+        assert path.parent.name == f"{tcfg.src}-{tcfg.tgt}" and path.stem == tcfg.name
+        # shipped models go to checkpoints/<pair>/<name>; comparison runs stay in runs/
+        assert tcfg.output in (f"checkpoints/{tcfg.src}-{tcfg.tgt}/{tcfg.name}", f"runs/{tcfg.src}-{tcfg.tgt}/{tcfg.name}/checkpoint")
 
 
 def test_tiny_run_writes_a_loadable_checkpoint(tmp_path):
