@@ -4,7 +4,9 @@
 - by length: both parts, bucketed by source words (1-5, 6-10, 11-15, 16-20, 21+);
 - concat.k: k consecutive random-part sources joined with a space, their references joined
   likewise (reference j of the group joins reference j mod n_i of each sentence i): a probe
-  of how a model copes with inputs longer than it saw in training.
+  of how a model copes with inputs longer than it saw in training;
+- slice: the first SLICE sentences of the random part, so a test can check a card's numbers
+  against a fresh evaluation in seconds.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from .data import LENGTH_BUCKETS, Example, length_bucket, load_split, word_count
 from .translate import translate
 
 CONCAT_SIZES = (2, 3, 4)
+SLICE = 50  # the first SLICE random-part sentences: a quick re-check of a card's numbers
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -93,6 +96,7 @@ def evaluate(
         return corpus_scores([hyps[id(ex)] for ex in exs], [ex.references for ex in exs])
 
     result = scores(random_part)
+    result["slice"] = scores(random_part[:SLICE])
     buckets = {b: [] for b in LENGTH_BUCKETS}
     for ex in random_part + long_part:
         buckets[length_bucket(word_count(ex.source))].append(ex)
