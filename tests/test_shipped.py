@@ -54,3 +54,8 @@ def test_card_describes_training(shipped):
     assert training["curve"] and training["wall_time_s"] > 0 and training["tokens_per_s"] > 0
     assert training["hardware"]
     assert (shipped.path / "model.safetensors").stat().st_size <= 16 * 2**20  # 16 MB per checkpoint
+
+
+def test_all_checkpoints_fit_the_budget():
+    total = sum(p.stat().st_size for p in CHECKPOINTS_DIR.rglob("*") if p.is_file())
+    assert total <= 120 * 2**20  # checkpoints/ at most 120 MB in all
