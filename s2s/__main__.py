@@ -1,4 +1,4 @@
-"""Command line: python -m s2s {prepare,train,evaluate,translate,bench} ..."""
+"""Command line: python -m s2s {prepare,train,evaluate,translate,report,bench} ..."""
 
 from __future__ import annotations
 
@@ -76,6 +76,13 @@ def _translate(args) -> int:
     return status
 
 
+def _report(args) -> int:
+    from .report import results_table
+
+    print(results_table())
+    return 0
+
+
 def _bench(args) -> int:
     from .bench import main
 
@@ -110,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--length-penalty", type=float, default=1.0)
     p.add_argument("--json", action="store_true", help="one JSON object per input")
     p.set_defaults(run=_translate)
+
+    p = sub.add_parser("report", help="print the results table of every checkpoint's card (markdown)")
+    p.set_defaults(run=_report)
 
     p = sub.add_parser("bench", help="print training throughput, decoding latency, peak memory")
     p.add_argument("--seconds", type=float, default=20.0, help="training time measured per model")

@@ -1,0 +1,50 @@
+"""`python -m s2s report`: the README's results table, read from the checkpoints' cards.
+
+Only numbers that `python -m s2s evaluate` wrote into a card appear; a checkpoint without
+test metrics is listed with dashes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .checkpoint import CHECKPOINTS_DIR, WEIGHTS, list_checkpoints, read_card
+from .data import LENGTH_BUCKETS
+from .evaluate import CONCAT_SIZES
+
+
+def _num(value) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def _decoding(test: dict) -> str:
+    if not test:
+        return "–"
+    return "greedy" if test.get("beam", 1) == 1 else f"beam {test['beam']}, α {test.get('length_penalty', 1.0):g}"
+
+
+def results_table(root: Path = CHECKPOINTS_DIR) -> str:
+    """Markdown table: one row per checkpoint, BLEU/chrF overall, BLEU by length and concatenated."""
+    head = ["checkpoint", "decoding", "BLEU", "chrF", *(f"BLEU {b}" for b in LENGTH_BUCKETS),
+            *(f"BLEU ×{k}" for k in CONCAT_SIZES), "MB", "trained"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name in list_checkpoints(root):
+        card = read_card(root / name)
+        test = card.get("metrics", {}).get("test") or {}
+        training = card.get("training", {})
+        by_length = test.get("by_length", {})
+        concat = test.get("concat", {})
+        size = (root / name / WEIGHTS).stat().st_size / 2**20
+        minutes = training.get("wall_time_s")
+        row = [
+            name,
+            _decoding(test),
+            _num(test.get("bleu")),
+            _num(test.get("chrf")),
+            *(_num(by_length.get(b, {}).get("bleu")) for b in LENGTH_BUCKETS),
+            *(_num(concat.get(str(k), {}).get("bleu")) for k in CONCAT_SIZES),
+            f"{size:.1f}",
+            "–" if minutes is None else f"{minutes / 60:.0f} min",
+        ]
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,26 @@
+"""The results table is built from the cards only: evaluated checkpoints show their numbers."""
+
+from s2s.checkpoint import load, write_card
+from s2s.evaluate import evaluate
+from s2s.report import results_table
+from tiny import make_checkpoint
+
+
+def test_table_rows_come_from_the_cards(tmp_path):
+    root = tmp_path / "checkpoints"
+    done = make_checkpoint(root / "eng-spa" / "evaluated")
+    make_checkpoint(root / "eng-spa" / "fresh", attention="none")
+    ckpt = load(done)
+    metrics, _ = evaluate(ckpt, beam=2, limit=2, concat_limit=1)
+    ckpt.card["metrics"]["test"] = metrics
+    write_card(ckpt.path, ckpt.card)
+
+    lines = results_table(root).splitlines()
+    assert lines[0].startswith("| checkpoint | decoding | BLEU | chrF | BLEU 1-5")
+    assert len(lines) == 4  # header, rule, two checkpoints
+    evaluated = next(line for line in lines if "eng-spa/evaluated" in line)
+    cells = [c.strip() for c in evaluated.strip("|").split("|")]
+    assert cells[1] == "beam 2, α 1"
+    assert cells[2] == f"{metrics['bleu']:.1f}" and cells[3] == f"{metrics['chrf']:.1f}"
+    fresh = next(line for line in lines if "eng-spa/fresh" in line)
+    assert fresh.count("–") >= 10  # no test metrics: dashes, never made-up numbers
