@@ -30,7 +30,9 @@ def test_browser_translate_compare_and_screenshots(tiny_root):
     with bench_app.serve(root) as (url, _proc), sync_api.sync_playwright() as p:
         browser = bench_app.launch_browser(p)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            # tall viewport: Streamlit scrolls inside its own container, so a full-page
+            # screenshot would only show the first screen
+            page = browser.new_page(viewport={"width": 1280, "height": 2000})
             page.goto(url)
             page.locator("textarea").first.wait_for(timeout=120_000)
             page.locator("textarea").first.fill(SENTENCE)
@@ -40,11 +42,13 @@ def test_browser_translate_compare_and_screenshots(tiny_root):
             assert translations.count() == 2
             assert page.locator(".js-plotly-plot .main-svg").count() >= 1  # the attention heatmap
             assert "smoking" in page.url  # the view is in the link
+            page.wait_for_timeout(1000)  # let canvas tables paint before the screenshot
             page.screenshot(path=str(SHOTS / "translate.png"))
             for name, n_charts in (("attention", 3), ("beam", 1)):
                 page.goto(f"{url}/{name}")
                 bench_app.wait_done(page, 0, n_charts)
                 assert page.locator(".js-plotly-plot").count() >= n_charts
+                page.wait_for_timeout(1000)
                 page.screenshot(path=str(SHOTS / f"{name}.png"))
         finally:
             browser.close()
