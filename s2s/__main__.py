@@ -1,4 +1,4 @@
-"""Command line: python -m s2s {prepare,train,evaluate,translate,report,bench} ..."""
+"""Command line: python -m s2s {prepare,train,evaluate,translate,soak,report,bench} ..."""
 
 from __future__ import annotations
 
@@ -76,6 +76,17 @@ def _translate(args) -> int:
     return status
 
 
+def _soak(args) -> int:
+    from .checkpoint import load
+    from .soak import soak
+
+    report = soak(load(args.checkpoint), args.n, seed=args.seed, beam=args.beam)
+    print(report.line())
+    for text, error in report.crashes[:20]:
+        print(f"  crash on {text}: {error}")
+    return 1 if report.crashed else 0
+
+
 def _report(args) -> int:
     from .report import results_table
 
@@ -117,6 +128,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--length-penalty", type=float, default=1.0)
     p.add_argument("--json", action="store_true", help="one JSON object per input")
     p.set_defaults(run=_translate)
+
+    p = sub.add_parser("soak", help="fuzzed inputs through the translate path: tried/translated/refused/crashed")
+    p.add_argument("checkpoint")
+    p.add_argument("--n", type=int, default=10_000)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--beam", type=int, default=1)
+    p.set_defaults(run=_soak)
 
     p = sub.add_parser("report", help="print the results table of every checkpoint's card (markdown)")
     p.set_defaults(run=_report)
