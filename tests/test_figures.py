@@ -5,7 +5,6 @@ import plotly.graph_objects as go
 import pytest
 
 from s2s import figures
-from s2s.ui import analysis
 
 
 def _attn(t=3, s=4, seed=0):
@@ -100,23 +99,3 @@ def test_tree_layout_layers():
     assert ys[0] == 0 and ys[1] < ys[2]  # better score higher up (smaller y, drawn on top after flip)
     assert ys[5] < ys[4] < ys[3]  # children follow their parents' order, siblings by score
     assert sorted(ys[3:]) == [-1.0, 0.0, 1.0]  # centred
-
-
-def test_word_level_rule():
-    w = np.array([[0.1, 0.2, 0.7], [0.5, 0.25, 0.25], [0.3, 0.3, 0.4]])
-    merged, src, tgt = analysis.word_level(w, ["▁un", "believ", "▁x"], ["▁a", "b", "▁c"])
-    assert src == ["unbeliev", "x"] and tgt == ["ab", "c"]
-    np.testing.assert_allclose(merged, [[(0.3 + 0.75) / 2, (0.7 + 0.25) / 2], [0.6, 0.4]])
-    np.testing.assert_allclose(merged.sum(axis=1), 1.0)
-    with pytest.raises(ValueError):
-        analysis.word_level(w, ["▁a"], ["▁b"])
-
-
-def test_entropy_coverage_flags():
-    w = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.0], [1.0, 0.0, 0.0]])
-    np.testing.assert_allclose(analysis.entropy_bits(w), [0.0, 1.0, 0.0])
-    cov = analysis.coverage(w)
-    np.testing.assert_allclose(cov, [2.5, 0.5, 0.0])
-    assert analysis.flag_coverage(cov, ["a", "b", "</s>"]) == ([], ["a"])
-    diff, n = analysis.common_prefix_difference(w, w[:2])
-    assert n == 2 and diff.shape == (2, 3) and not diff.any()
