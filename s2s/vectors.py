@@ -1,0 +1,83 @@
+"""Context vectors for the context-vector page.
+
+- `context_vectors(ckpt, texts)`: the encoder's final state Memory.final of each sentence,
+  [N, M]: the vanilla model's one fixed context vector (for an attention model the same
+  vector only initialises the decoder).
+- `attention_contexts(translation)`: the best hypothesis's per-step context vectors
+  c_t = sum_j a_tj h_j, [T, M]: they live in the same encoder-state space (size M).
+- `sentence_set(text)`: one sentence per line, checked like every other input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from .checkpoint import Checkpoint
+from .errors import InputError
+from .text import clean_text
+from .translate import Translation, encode_source
+
+MAX_SENTENCES = 40  # typed sentences per set
+BATCH = 64
+
+
+@torch.inference_mode()
+def context_vectors(ckpt: Checkpoint, texts: list[str], batch: int = BATCH) -> np.ndarray:
+    """Encoder final state of each text: [N, M] float array. Raises InputError for a bad text
+    (same checks and limits as translation) naming its position."""
+    model = ckpt.model
+    encoded = []
+    for i, text in enumerate(texts):
+        try:
+            encoded.append(encode_source(ckpt, text)[1])
+        except InputError as exc:
+            raise InputError(f"sentence {i + 1}: {exc}") from None
+    out = np.zeros((len(encoded), model.cfg.memory_dim), dtype=np.float32)
+    for start in range(0, len(encoded), batch):
+        chunk = encoded[start:start + batch]
+        lengths = torch.tensor([len(ids) for ids in chunk])  # [B]
+        src = torch.full((len(chunk), int(lengths.max())), model.cfg.pad_id, dtype=torch.long)  # [B, S]
+        for row, ids in enumerate(chunk):
+            src[row, :len(ids)] = torch.tensor(ids)
+        memory = model.encode(src, lengths)
+        out[start:start + len(chunk)] = memory.final.float().numpy()  # [B, M]
+    return out
+
+
+def attention_contexts(translation: Translation) -> np.ndarray:
+    """Per-step context vectors of the best hypothesis, [T, M] (vanilla: T copies of one vector)."""
+    return np.asarray(translation.best.contexts, dtype=float)
+
+
+@dataclass
+class SentenceSet:
+    texts: list[str]  # distinct, normalised, in first-seen order
+    counts: dict[str, int] = field(default_factory=dict)  # how often each text was typed
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (1-based line, why refused)
+    truncated: bool = False  # more than MAX_SENTENCES lines: the rest were dropped
+
+    @property
+    def duplicates(self) -> dict[str, int]:
+        return {s: n for s, n in self.counts.items() if n > 1}
+
+
+def sentence_set(text: str, max_sentences: int = MAX_SENTENCES) -> SentenceSet:
+    """Split typed text into sentences (one per non-empty line). A line that clean_text refuses
+    is reported in `errors` and left out; duplicates (after normalisation) are counted."""
+    out = SentenceSet([])
+    lines = [(i + 1, line) for i, line in enumerate(str(text).splitlines()) if line.strip()]
+    if len(lines) > max_sentences:
+        lines, out.truncated = lines[:max_sentences], True
+    for number, line in lines:
+        try:
+            clean = clean_text(line)
+        except InputError as exc:
+            out.errors.append((number, str(exc)))
+            continue
+        if clean not in out.counts:
+            out.texts.append(clean)
+        out.counts[clean] = out.counts.get(clean, 0) + 1
+    return out
