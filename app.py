@@ -14,6 +14,9 @@ page = st.navigation([
             default=True),
     st.Page("pages/2_attention.py", title=t("page.attention"), icon=":material/grid_on:", url_path="attention"),
     st.Page("pages/3_beam.py", title=t("page.beam"), icon=":material/account_tree:", url_path="beam"),
+    st.Page("pages/4_context.py", title=t("page.context"), icon=":material/scatter_plot:", url_path="context"),
+    st.Page("pages/5_bottleneck.py", title=t("page.bottleneck"), icon=":material/show_chart:", url_path="bottleneck"),
+    st.Page("pages/6_step_player.py", title=t("page.step"), icon=":material/step:", url_path="step"),
 ])
 infos = models.catalog()
 widgets.sidebar(infos)

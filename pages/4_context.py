@@ -1,0 +1,92 @@
+"""Context vectors: PCA of encoder final states for typed sentence sets, cosine similarity,
+and the per-step attention context of one translation in the same projection."""
+
+import numpy as np
+import streamlit as st
+
+from s2s import figures_more, projection, vectors
+from s2s.errors import InputError
+from s2s.ui import lab, models, widgets
+from s2s.ui.strings import t
+
+NS = "context"
+PRESETS = {  # after Sutskever et al. 2014, Figure 2
+    "order": ["John admires Mary.", "Mary admires John.", "Mary is admired by John.", "John is admired by Mary."],
+    "voice": ["I gave her a card in the garden.", "In the garden, I gave her a card.",
+              "She was given a card by me in the garden.", "She gave me a card in the garden."],
+    "paraphrase": ["I am very hungry.", "I'm starving.", "I would like to eat something.",
+                   "It is raining today.", "Today it rains.", "The weather is wet today."],
+}
+infos = widgets.pair_models(models.catalog())
+default = [next((i.name for i in infos if i.vanilla), infos[0].name)] if infos else []
+
+st.title(t("cv.title"))
+st.markdown(t("cv.intro", n=lab.BACKGROUND))
+left, right = st.columns([5, 4], gap="large")
+with left:
+    text = lab.lines_box(NS, PRESETS, {k: t(f"cv.preset.{k}") for k in PRESETS}, t("cv.sentences"),
+                         t("cv.preset"), t("cv.preset.none"))
+with right:
+    info = widgets.model_picker(NS, infos, default=default, multi=False)[0]
+
+sset = vectors.sentence_set(text)
+for line, msg in sset.errors:
+    widgets.show_error(t("cv.line_error", line=line, msg=msg), warning=True)
+if sset.truncated:
+    st.warning(t("cv.truncated", n=vectors.MAX_SENTENCES))
+if not sset.texts:
+    st.info(t("cv.empty"))
+    st.stop()
+if sset.duplicates:
+    widgets.show_error(t("cv.duplicates", items="; ".join(f"{s} ×{n}" for s, n in sset.duplicates.items())), warning=True)
+if len(sset.texts) == 1:
+    st.info(t("cv.one"))
+ckpt, error = models.load(info)
+if error is not None:
+    widgets.show_model_error(info, error)
+    st.stop()
+try:
+    typed = lab.context_vectors(info.path, info.stamp, tuple(sset.texts))
+except InputError as exc:
+    widgets.show_error(t("w.input_error", msg=str(exc)), warning=True)
+    st.stop()
+try:
+    bg_texts = lab.background(info.pair)
+    bg = lab.context_vectors(info.path, info.stamp, tuple(bg_texts))
+except (OSError, ValueError, InputError) as exc:  # no test split here
+    widgets.show_error(t("cv.no_background", msg=str(exc)), warning=True)
+    bg_texts, bg = [], np.zeros((0, typed.shape[1]))
+try:
+    pca = projection.fit_pca(np.vstack([bg, typed]))
+except ValueError as exc:
+    widgets.show_error(t("cv.pca_error", msg=str(exc)), warning=True)
+    st.stop()
+
+trajectory, traj_labels = None, []
+with right:
+    if info.vanilla:
+        st.info(t("cv.vanilla_traj"))
+    else:
+        which = st.selectbox(t("cv.trajectory"), sset.texts, key=f"w:{NS}.traj")
+        tr, err = models.try_translate(info, which, 1, 1.0)
+        if err is not None:
+            widgets.show_model_error(info, err)
+        else:
+            trajectory, traj_labels = pca.transform(vectors.attention_contexts(tr)), tr.best.pieces
+
+e1, e2 = (float(x) for x in pca.explained[:2])
+st.subheader(t("cv.projection"))
+widgets.show_figure(figures_more.projection_scatter(
+    pca.transform(typed), sset.texts, background=pca.transform(bg) if len(bg) else None, background_labels=bg_texts,
+    trajectory=trajectory, trajectory_labels=traj_labels, marked=[sset.counts[s] > 1 for s in sset.texts],
+    names={k: t(f"cv.legend.{k}") for k in ("background", "typed", "trajectory")},
+    x_title=t("cv.axis", i=1, e=e1), y_title=t("cv.axis", i=2, e=e2), large=widgets.large()),
+    key=f"{NS}.pca", filename="context-vectors-pca")
+st.caption(t("cv.space.none" if info.vanilla else "cv.space.attn", m=typed.shape[1], n=len(bg_texts), e1=e1, e2=e2))
+
+if len(sset.texts) >= 2:
+    st.subheader(t("cv.similarity"))
+    widgets.show_figure(figures_more.similarity_heatmap(
+        projection.cosine_matrix(typed), sset.texts, colorbar_title=t("cv.cosine"), large=widgets.large()),
+        key=f"{NS}.cos", filename="context-vectors-cosine")
+    st.caption(t("cv.similarity.cap"))

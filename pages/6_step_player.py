@@ -1,0 +1,151 @@
+"""Step player: one decoding step at a time with the model's real numbers (scores, softmax
+weights, context, concatenation, next-piece probabilities); teacher-forced vs free-running."""
+
+import time
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from s2s import figures_more
+from s2s.errors import InputError
+from s2s.text import clean_text
+from s2s.trace import prefix_ids
+from s2s.ui import lab, models, widgets
+from s2s.ui.strings import t
+
+NS = "step"
+TOP_K = 10
+PLAY_DELAY = 1.0  # seconds per step while playing
+STEP, PENDING, PLAYING = f"w:{NS}.t", f"{NS}.pending", f"{NS}.playing"
+infos = widgets.pair_models(models.catalog())
+default = [next((i.name for i in infos if i.attention == "bahdanau"), infos[0].name)] if infos else []
+
+st.title(t("sp.title"))
+st.markdown(t("sp.intro"))
+left, right = st.columns([5, 4], gap="large")
+with left:
+    text = widgets.sentence_box(NS)
+with right:
+    info = widgets.model_picker(NS, infos, default=default, multi=False)[0]
+    reference = st.text_input(t("sp.reference"), key=widgets._state(f"{NS}.reference", ""))
+    widgets._keep(f"{NS}.reference", reference)
+
+widgets.require_text(text)
+ckpt, error = models.load(info)
+if error is not None:
+    widgets.show_model_error(info, error)
+    st.stop()
+try:
+    free = models.trace(info.path, info.stamp, text, (), TOP_K)
+except InputError as exc:
+    widgets.show_error(t("w.input_error", msg=str(exc)), warning=True)
+    st.stop()
+forced = None
+if not reference.strip():
+    st.info(t("sp.no_reference"))
+else:
+    try:
+        ids = prefix_ids(ckpt, clean_text(reference), add_eos=True)
+        forced = models.trace(info.path, info.stamp, text, tuple(ids), TOP_K)
+    except InputError as exc:
+        widgets.show_error(t("sp.ref_error", msg=str(exc)), warning=True)
+widgets.show_source(free.source_pieces, 0)
+
+runs = {"free": free} if forced is None else {"free": free, "forced": forced}
+with right:
+    run = st.radio(t("sp.run"), list(runs), format_func={k: t(f"sp.run.{k}") for k in runs}.get, horizontal=True,
+                   key=f"w:{NS}.feed")
+trace = runs[run if run in runs else "free"]
+n = len(trace.steps)
+
+
+def go(delta: int | None) -> None:
+    """Button callbacks (they run before the script, so they may set the slider's value)."""
+    if delta is None:
+        st.session_state[PLAYING] = not st.session_state.get(PLAYING, False)
+        if st.session_state[PLAYING] and st.session_state.get(STEP, 1) >= n:
+            st.session_state[STEP] = 1  # play again from the start
+        return
+    st.session_state[PLAYING] = False
+    st.session_state[STEP] = min(n, max(1, int(st.session_state.get(STEP, 1)) + delta))
+
+
+if PENDING in st.session_state:  # the play loop's next step, set before the slider exists
+    st.session_state[STEP] = st.session_state.pop(PENDING)
+st.session_state[STEP] = min(n, max(1, int(st.session_state.get(STEP, 1))))
+b1, b2, b3, b4 = st.columns([1, 1, 1, 5])
+b1.button(t("sp.prev"), key=f"w:{NS}.prev", on_click=go, args=(-1,), disabled=st.session_state[STEP] <= 1)
+b2.button(t("sp.next"), key=f"w:{NS}.next", on_click=go, args=(1,), disabled=st.session_state[STEP] >= n)
+playing = bool(st.session_state.get(PLAYING))
+b3.button(t("sp.stop") if playing else t("sp.play"), key=f"w:{NS}.play", on_click=go, args=(None,))
+if n > 1:
+    with b4:
+        step_no = st.select_slider(t("sp.step"), options=list(range(1, n + 1)), key=STEP)
+else:
+    step_no = 1
+s = trace.steps[step_no - 1]
+
+tick = lambda p: p.replace("`", "'")  # noqa: E731  (pieces go inside `code` spans)
+mark = t("sp.forced_mark", pred=tick(s.top_pieces[0])) if s.forced and s.predicted_id != s.chosen_id else ""
+st.markdown(t("sp.now", t=step_no, n=n, inp=tick(s.input_piece), out=tick(s.chosen_piece), p=s.chosen_prob, forced=mark))
+
+kind = info.attention or "none"
+with st.expander(t("sp.formula", kind=widgets.model_label(info, long=True)), expanded=True):
+    for line in lab.formulas(kind):
+        st.latex(line)
+
+src = trace.source_pieces
+if s.weights is None:
+    st.info(t("sp.vanilla"))
+else:
+    c1, c2 = st.columns(2, gap="large")
+    with c1:
+        widgets.show_figure(figures_more.bar_chart(
+            s.scores, src, highlight=int(np.argmax(s.scores)), title=t("sp.scores"), x_title=t("fig.source"),
+            y_title="e", large=widgets.large()), key=f"{NS}.scores", filename="step-scores")
+    with c2:
+        top = int(np.argmax(s.weights))
+        widgets.show_figure(figures_more.bar_chart(
+            s.weights, src, highlight=top, title=t("sp.weights"), x_title=t("fig.source"), y_title="a",
+            large=widgets.large()), key=f"{NS}.weights", filename="step-weights")
+        st.caption(t("sp.weights.cap", s=float(np.sum(s.weights)), piece=tick(src[top]), w=float(s.weights[top])))
+
+st.subheader(t("sp.vectors"))
+family = "none" if kind == "none" else ("bahdanau" if kind == "bahdanau" else "luong")
+widgets.show_figure(figures_more.vector_rows({
+    t("sp.row.context"): s.context, t("sp.row.state"): s.state, t("sp.row.features"): s.features,
+    t("sp.row.output"): s.output}, large=widgets.large()), key=f"{NS}.vectors", filename="step-vectors")
+st.caption(t("sp.vectors.cap", d=48, parts=t(f"sp.parts.{family}")))
+
+chosen = s.top_ids.index(s.chosen_id) if s.chosen_id in s.top_ids else None
+widgets.show_figure(figures_more.bar_chart(
+    s.top_probs, s.top_pieces, highlight=chosen, title=t("sp.topk", k=TOP_K), x_title="P", horizontal=True,
+    large=widgets.large()), key=f"{NS}.topk", filename="step-topk")
+
+if forced is not None:
+    st.subheader(t("sp.side"))
+    part = forced.first_divergence()
+    if part is None:
+        st.success(t("sp.no_part"))
+    else:
+        ps = forced.steps[part - 1]
+        st.warning(t("sp.part", t=part, t1=part + 1, pred=tick(ps.top_pieces[0]), ref=tick(ps.chosen_piece)))
+    rows = max(len(forced.steps), len(free.steps))
+    cell = lambda steps, i, get: get(steps[i]) if i < len(steps) else ""  # noqa: E731
+    st.dataframe(pd.DataFrame({
+        t("sp.col.step"): list(range(1, rows + 1)),
+        t("sp.col.tf_in"): [cell(forced.steps, i, lambda x: x.input_piece) for i in range(rows)],
+        t("sp.col.tf_pred"): [cell(forced.steps, i, lambda x: x.top_pieces[0]) for i in range(rows)],
+        t("sp.col.free_in"): [cell(free.steps, i, lambda x: x.input_piece) for i in range(rows)],
+        t("sp.col.free_out"): [cell(free.steps, i, lambda x: x.chosen_piece) for i in range(rows)],
+        t("sp.col.same"): ["✓" if i < min(len(forced.steps), len(free.steps))
+                           and forced.steps[i].input_id == free.steps[i].input_id else "✗" for i in range(rows)],
+    }), hide_index=True, width="stretch", key=f"{NS}.side")
+
+if playing:
+    if step_no < n:
+        time.sleep(PLAY_DELAY)
+        st.session_state[PENDING] = step_no + 1
+        st.rerun()
+    st.session_state[PLAYING] = False

@@ -1,0 +1,108 @@
+"""Cached data and small helpers for the pages Context vectors, Bottleneck and Step player.
+
+Cached like s2s/ui/models.py: pure results through `st.cache_data`, keyed by checkpoint path
+and stamp (card modification time), so a retrained or re-evaluated checkpoint is read afresh.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from .. import checkpoint as ck
+from .. import compare, vectors
+from ..data import load_split, word_count
+from ..errors import CheckpointError
+from . import models, widgets
+
+BACKGROUND = 300  # test sources behind the typed sentences in the projection
+
+# the scoring function and the rest of one attention step, per attention type (st.latex)
+SCORE = {
+    "bahdanau": r"e_{tj} = v_a^\top \tanh(W_a s_{t-1} + U_a h_j)",
+    "dot": r"e_{tj} = h_t^\top h_j",
+    "general": r"e_{tj} = h_t^\top W_a h_j",
+    "concat": r"e_{tj} = v_a^\top \tanh(W_a [h_t; h_j])",
+}
+STEP = {
+    "bahdanau": [r"a_t = \mathrm{softmax}(e_t), \quad c_t = \sum_j a_{tj} h_j",
+                 r"s_t = \mathrm{RNN}(s_{t-1}, [E y_{t-1}; c_t]), \quad o_t = \tanh(W_o [s_t; c_t; E y_{t-1}])",
+                 r"P(y_t \mid y_{<t}, x) = \mathrm{softmax}(E\, o_t + b)"],
+    "luong": [r"h_t = \mathrm{RNN}(h_{t-1}, E y_{t-1})",
+              r"a_t = \mathrm{softmax}(e_t), \quad c_t = \sum_j a_{tj} h_j",
+              r"\tilde h_t = \tanh(W_c [c_t; h_t]), \quad P(y_t \mid y_{<t}, x) = \mathrm{softmax}(E\, \tilde h_t + b)"],
+    "none": [r"c = h_S \quad \text{(the encoder's final state, the same at every step)}",
+             r"s_t = \mathrm{RNN}(s_{t-1}, [E y_{t-1}; c]), \quad o_t = \tanh(W_o [s_t; c; E y_{t-1}])",
+             r"P(y_t \mid y_{<t}, x) = \mathrm{softmax}(E\, o_t + b)"],
+}
+
+
+def formulas(attention: str) -> list[str]:
+    """LaTeX lines of one decoding step of a model with this attention type ("none": vanilla)."""
+    if attention == "none":
+        return STEP["none"]
+    return [SCORE[attention]] + STEP["bahdanau" if attention == "bahdanau" else "luong"]
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def background(pair: str, n: int = BACKGROUND) -> list[str]:
+    """n test sources spread evenly over the test split (both parts), at most 40 words each."""
+    src, tgt = pair.split("-", 1)
+    sources = [ex.source for ex in load_split("test", src, tgt) if word_count(ex.source) <= 40]
+    if len(sources) <= n:
+        return sources
+    idx = np.linspace(0, len(sources) - 1, n).round().astype(int)
+    return [sources[i] for i in idx]
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def context_vectors(path: str, stamp: float, texts: tuple[str, ...]) -> np.ndarray:
+    """Encoder final states [N, M] of `texts` (raises InputError; errors are not cached)."""
+    return vectors.context_vectors(models.load_checkpoint(path, stamp), list(texts))
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def references(pair: str) -> dict[str, tuple[str, ...]]:
+    """source -> all references, over the whole test split."""
+    src, tgt = pair.split("-", 1)
+    return {ex.source: ex.references for ex in load_split("test", src, tgt)}
+
+
+@st.cache_data(max_entries=64, ttl=600, show_spinner=False)
+def test_metrics(path: str, stamp: float) -> dict | None:
+    """card["metrics"]["test"] when it holds numbers by length, else None (never invented)."""
+    try:
+        test = (ck.read_card(Path(path)).get("metrics") or {}).get("test")
+    except CheckpointError:
+        return None
+    return test if isinstance(test, dict) and isinstance(test.get("by_length"), dict) else None
+
+
+@st.cache_data(max_entries=64, ttl=600, show_spinner=False)
+def test_outputs(path: str, stamp: float) -> dict[str, str] | None:
+    """source -> hypothesis from the checkpoint's test_outputs.tsv, or None when it has none."""
+    try:
+        return compare.read_outputs(Path(path))
+    except (OSError, ValueError):
+        return None
+
+
+def lines_box(ns: str, presets: dict[str, list[str]], names: dict[str, str], label: str, preset_label: str,
+              none_label: str) -> str:
+    """A preset picker that fills a text area with several sentences (one per line); returns the text.
+    `presets`: id -> sentences; `names`: id -> the name shown."""
+    key, pkey = f"{ns}.lines", f"w:{ns}.preset"
+    options = [""] + list(presets)
+    shown = {o: names.get(o, o) if o else none_label for o in options}  # fixed now, like model_picker
+
+    def use_preset():
+        choice = st.session_state.get(pkey) or ""
+        if choice:
+            st.session_state["w:" + key] = st.session_state[key] = "\n".join(presets[choice])
+
+    st.selectbox(preset_label, options, format_func=shown.get, key=pkey, on_change=use_preset)
+    default = "\n".join(next(iter(presets.values()))) if presets else ""
+    text = st.text_area(label, key=widgets._state(key, default), height=170)
+    return widgets._keep(key, text)
