@@ -12,7 +12,7 @@ from s2s.ui import lab, models, widgets
 from s2s.ui.strings import t
 
 NS = "bottleneck"
-LIVE = f"{NS}.live"  # session state: checkpoint name -> (metrics, outputs, limit); never written to a card
+LIVE = f"{NS}.live"  # session state: "name@stamp" -> (metrics, outputs, limit); never written to a card
 infos = sorted(widgets.pair_models(models.catalog()), key=lambda i: (not i.vanilla, i.name))  # vanilla first
 live = st.session_state.setdefault(LIVE, {})
 
@@ -28,9 +28,9 @@ for info in infos:
     card = lab.test_metrics(info.path, info.stamp)
     if card is not None:
         results[info.name], labels[info.name] = (card, None, None), info.short
-    elif info.name in live:
-        results[info.name] = live[info.name]
-        limit = live[info.name][2]
+    elif f"{info.name}@{info.stamp}" in live:  # a retrained checkpoint (new stamp) is not evaluated
+        results[info.name] = live[f"{info.name}@{info.stamp}"]
+        limit = results[info.name][2]
         labels[info.name] = f"{info.short} " + (t("bn.quick_suffix", n=limit) if limit else t("bn.live_suffix"))
         dashed.append(labels[info.name])
     else:
@@ -104,7 +104,7 @@ if waiting:
             except (S2SError, OSError, ValueError) as exc:
                 widgets.show_error(t("bn.eval_error", name=info.short, msg=str(exc)))
                 continue
-            live[info.name] = (metrics, {src: hyp for src, _, hyp in outputs}, limit)
+            live[f"{info.name}@{info.stamp}"] = (metrics, {src: hyp for src, _, hyp in outputs}, limit)
             st.rerun()
 
 st.divider()

@@ -114,9 +114,12 @@ else:
 st.subheader(t("sp.vectors"))
 family = "none" if kind == "none" else ("bahdanau" if kind == "bahdanau" else "luong")
 widgets.show_figure(figures_more.vector_rows({
-    t("sp.row.context"): s.context, t("sp.row.state"): s.state, t("sp.row.features"): s.features,
-    t("sp.row.output"): s.output}, large=widgets.large()), key=f"{NS}.vectors", filename="step-vectors")
+    t("sp.row.context"): s.context, t("sp.row.state"): s.state, t("sp.row.output"): s.output},
+    large=widgets.large()), key=f"{NS}.vectors", filename="step-vectors")
 st.caption(t("sp.vectors.cap", d=48, parts=t(f"sp.parts.{family}")))
+widgets.show_figure(figures_more.concat_strip(
+    lab.feature_parts(kind, s.features, len(s.state), len(s.context)), title=t("sp.row.features"),
+    large=widgets.large()), key=f"{NS}.features", filename="step-features")
 
 chosen = s.top_ids.index(s.chosen_id) if s.chosen_id in s.top_ids else None
 widgets.show_figure(figures_more.bar_chart(

@@ -213,3 +213,40 @@ def vector_rows(
     fig.update_yaxes(tickmode="array", tickvals=list(range(len(vecs))), ticktext=labels, autorange="reversed")
     fig.update_xaxes(title_text=x_title)
     return _layout(fig, title, large, height or (120 + (60 if large else 46) * len(vecs)))
+
+
+def concat_strip(
+    parts: Mapping[str, Sequence[float]],
+    title: str | None = None,
+    x_title: str = "dimension",
+    large: bool = False,
+    height: int | None = None,
+) -> go.Figure:
+    """One concatenated vector [p1; p2; ...] as a single heatmap row over all its dimensions,
+    with each part's span named above it and separated by a line (e.g. [s_t; c_t; E y_{t-1}])."""
+    if not parts:
+        raise ValueError("no parts to concatenate")
+    arrays = []
+    for name, v in parts.items():
+        arr = np.asarray(v, dtype=float)
+        if arr.ndim != 1 or arr.size == 0:
+            raise ValueError(f"part {name!r} must be non-empty and 1-D, got shape {arr.shape}")
+        arrays.append(arr)
+    full = np.concatenate(arrays)
+    owner = [esc(name) for name, arr in zip(parts, arrays) for _ in range(arr.size)]
+    local = [i + 1 for arr in arrays for i in range(arr.size)]
+    bound = float(max(1e-9, np.abs(full).max()))
+    fig = go.Figure(go.Heatmap(
+        z=[full.tolist()], x=list(range(1, full.size + 1)), y=[0], colorscale="RdBu", reversescale=True, zmid=0.0,
+        zmin=-bound, zmax=bound, customdata=[list(zip(owner, local))], colorbar=dict(thickness=12),
+        hovertemplate="%{customdata[0]} dim %{customdata[1]} (of the concatenation: %{x}): %{z:.3f}<extra></extra>"))
+    start = 0
+    for name, arr in zip(parts, arrays):
+        if start:
+            fig.add_vline(x=start + 0.5, line_color="black", line_width=2)
+        fig.add_annotation(x=start + arr.size / 2 + 0.5, y=0.5, yref="y", text=f"{esc(name)} [{arr.size}]",
+                           showarrow=False, yshift=18, font=dict(size=_font(large)))
+        start += arr.size
+    fig.update_yaxes(visible=False, range=[-0.5, 1.0])
+    fig.update_xaxes(title_text=x_title)
+    return _layout(fig, title, large, height or (200 if large else 170))

@@ -251,3 +251,29 @@ def test_korean_ui_on_the_new_pages(evaluated_env):
         at.switch_page(page).run()
         assert not at.exception and at.title[0].value == title
     assert any("티처 포싱" in m for m in messages(at))
+
+
+def test_step_player_play_runs_to_the_last_step(tiny_env, monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda s: None)  # the page waits PLAY_DELAY between steps
+    at = open_page(STEP)
+    last = at.select_slider(key="w:step.t").options[-1]
+    at.button(key="w:step.play").click().run()
+    assert not at.exception
+    assert at.select_slider(key="w:step.t").value == int(last)
+    assert not at.session_state["step.playing"]
+    assert step_weights(at).sum() == pytest.approx(1.0, abs=1e-4)
+
+
+@pytest.mark.parametrize("kind", ["vanilla", "bahdanau", "general"])
+def test_feature_parts_are_the_state_and_the_context(tiny_root, kind):
+    from s2s.trace import trace
+
+    ckpt = checkpoint.load(tiny_root / "eng-spa" / kind)
+    step = trace(ckpt, "The cat sleeps.").steps[1]
+    attention = {"vanilla": "none"}.get(kind, kind)
+    parts = lab.feature_parts(attention, step.features, len(step.state), len(step.context))
+    assert np.allclose(parts["c_t"], step.context)
+    assert np.allclose(parts["h_t" if kind == "general" else "s_t"], step.state)
+    assert sum(p.size for p in parts.values()) == step.features.size
+    with pytest.raises(ValueError):
+        lab.feature_parts(attention, step.features, len(step.state), step.features.size)

@@ -95,3 +95,16 @@ def test_vector_rows_truncates_and_labels_norms():
         fm.vector_rows({})
     with pytest.raises(ValueError):
         fm.vector_rows({"x": np.ones((2, 2))})
+
+
+def test_concat_strip_spans_every_part():
+    fig = fm.concat_strip({"s_t": [1.0, 2.0, 3.0], "c_t": [-1.0], "E y": [0.5, 0.5]})
+    (heat,) = fig.data
+    assert list(heat.z[0]) == [1.0, 2.0, 3.0, -1.0, 0.5, 0.5]
+    assert [a.text for a in fig.layout.annotations] == ["s_t [3]", "c_t [1]", "E y [2]"]
+    assert [tuple(c) for c in heat.customdata[0]][3] == ("c_t", 1)
+    assert len(fig.layout.shapes) == 2  # a line between each pair of parts
+    with pytest.raises(ValueError):
+        fm.concat_strip({})
+    with pytest.raises(ValueError):
+        fm.concat_strip({"a": []})

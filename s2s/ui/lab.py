@@ -46,6 +46,20 @@ def formulas(attention: str) -> list[str]:
     return [SCORE[attention]] + STEP["bahdanau" if attention == "bahdanau" else "luong"]
 
 
+def feature_parts(attention: str, features, state_size: int, context_size: int) -> dict[str, np.ndarray]:
+    """Split the vector the output layer reads into its named parts (see s2s/decoder.py):
+    vanilla and Bahdanau [s_t; c_t; E y_{t-1}], Luong [c_t; h_t]. ValueError when sizes disagree."""
+    f = np.asarray(features, dtype=float)
+    if attention in ("none", "bahdanau"):
+        names, sizes = ("s_t", "c_t", "E y_{t-1}"), (state_size, context_size, f.size - state_size - context_size)
+    else:
+        names, sizes = ("c_t", "h_t"), (context_size, f.size - context_size)
+    if min(sizes) <= 0 or sum(sizes) != f.size:
+        raise ValueError(f"features of size {f.size} do not split into {dict(zip(names, sizes))}")
+    bounds = np.cumsum((0,) + sizes)
+    return {n: f[a:b] for n, a, b in zip(names, bounds[:-1], bounds[1:])}
+
+
 @st.cache_data(max_entries=4, show_spinner=False)
 def background(pair: str, n: int = BACKGROUND) -> list[str]:
     """n test sources spread evenly over the test split (both parts), at most 40 words each."""

@@ -372,7 +372,7 @@ S: dict[str, dict[str, str]] = {
                        "ko": "features = [c_t; h_t] → h̃_t = tanh(W_c features)."},
     "sp.row.context": {"en": "context c_t", "ko": "컨텍스트 c_t"},
     "sp.row.state": {"en": "decoder state", "ko": "디코더 은닉 상태"},
-    "sp.row.features": {"en": "features (concatenation)", "ko": "연결 벡터"},
+    "sp.row.features": {"en": "features: the concatenation the output layer reads", "ko": "연결 벡터 (출력층의 입력)"},
     "sp.row.output": {"en": "output o_t", "ko": "출력 o_t"},
     "sp.topk": {"en": "4. top-{k} next-piece probabilities", "ko": "4. 다음 조각 확률 상위 {k}개"},
     "sp.side": {"en": "Teacher forcing vs free-running, step by step", "ko": "티처 포싱 vs 자유 실행, 시점별 비교"},
