@@ -16,7 +16,7 @@ page = st.navigation([
     st.Page("pages/3_beam.py", title=t("page.beam"), icon=":material/account_tree:", url_path="beam"),
     st.Page("pages/4_context.py", title=t("page.context"), icon=":material/scatter_plot:", url_path="context"),
     st.Page("pages/5_bottleneck.py", title=t("page.bottleneck"), icon=":material/show_chart:", url_path="bottleneck"),
-    st.Page("pages/6_step_player.py", title=t("page.step"), icon=":material/step:", url_path="step"),
+    st.Page("pages/6_step_player.py", title=t("page.step"), icon=":material/step:", url_path="step_player"),
 ])
 infos = models.catalog()
 widgets.sidebar(infos)

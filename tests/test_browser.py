@@ -45,7 +45,7 @@ def test_browser_translate_compare_and_screenshots(tiny_root):
             page.wait_for_timeout(1000)  # let canvas tables paint before the screenshot
             page.screenshot(path=str(SHOTS / "translate.png"))
             # context: projection + similarity; bottleneck: none without test metrics; step: vectors + top-k
-            for name, n_charts in (("attention", 3), ("beam", 1), ("context", 2), ("bottleneck", 0), ("step", 2)):
+            for name, n_charts in (("attention", 3), ("beam", 1), ("context", 2), ("bottleneck", 0), ("step_player", 2)):
                 page.goto(f"{url}/{name}")
                 bench_app.wait_done(page, 0, n_charts)
                 assert page.locator(".js-plotly-plot").count() >= n_charts
