@@ -19,8 +19,8 @@ live = st.session_state.setdefault(LIVE, {})
 st.title(t("bn.title"))
 st.markdown(t("bn.intro"))
 metric = st.radio(t("bn.metric"), ["bleu", "chrf"], format_func={"bleu": "BLEU", "chrf": "chrF"}.get, horizontal=True,
-                  key=widgets._state(f"{NS}.metric", "bleu"))
-widgets._keep(f"{NS}.metric", metric)
+                  key=widgets.widget_key(f"{NS}.metric", "bleu"))
+widgets.keep(f"{NS}.metric", metric)
 name_of = {"bleu": "BLEU", "chrf": "chrF"}[metric]
 
 results, labels, dashed, waiting = {}, {}, [], []  # name -> metrics; name -> legend label
@@ -81,10 +81,10 @@ if waiting:
     st.subheader(t("bn.unevaluated"))
     st.caption(t("bn.unevaluated.cap"))
     q1, q2 = st.columns([3, 1])
-    quick = q1.checkbox(t("bn.quick"), key=widgets._state(f"{NS}.quick", True))
-    widgets._keep(f"{NS}.quick", quick)
-    quick_n = int(q2.number_input(t("bn.quick_n"), 2, 500, key=widgets._state(f"{NS}.quick_n", 20), disabled=not quick))
-    widgets._keep(f"{NS}.quick_n", quick_n)
+    quick = q1.checkbox(t("bn.quick"), key=widgets.widget_key(f"{NS}.quick", True))
+    widgets.keep(f"{NS}.quick", quick)
+    quick_n = int(q2.number_input(t("bn.quick_n"), 2, 500, key=widgets.widget_key(f"{NS}.quick_n", 20), disabled=not quick))
+    widgets.keep(f"{NS}.quick_n", quick_n)
     for info in waiting:
         if info.card_error:
             widgets.show_error(t("bn.unreadable", name=info.short, msg=info.card_error), warning=True)

@@ -28,8 +28,8 @@ with left:
     text = widgets.sentence_box(NS)
 with right:
     info = widgets.model_picker(NS, infos, default=default, multi=False)[0]
-    reference = st.text_input(t("sp.reference"), key=widgets._state(f"{NS}.reference", ""))
-    widgets._keep(f"{NS}.reference", reference)
+    reference = st.text_input(t("sp.reference"), key=widgets.widget_key(f"{NS}.reference", ""))
+    widgets.keep(f"{NS}.reference", reference)
 
 widgets.require_text(text)
 ckpt, error = models.load(info)

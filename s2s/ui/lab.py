@@ -118,5 +118,5 @@ def lines_box(ns: str, presets: dict[str, list[str]], names: dict[str, str], lab
 
     st.selectbox(preset_label, options, format_func=shown.get, key=pkey, on_change=use_preset)
     default = "\n".join(next(iter(presets.values()))) if presets else ""
-    text = st.text_area(label, key=widgets._state(key, default), height=170)
-    return widgets._keep(key, text)
+    text = st.text_area(label, key=widgets.widget_key(key, default), height=170)
+    return widgets.keep(key, text)

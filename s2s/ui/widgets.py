@@ -53,7 +53,7 @@ def escape_md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
-def _state(key: str, default):
+def widget_key(key: str, default):
     """Widget key for the persistent value `key` (initialised from it, or from `default`)."""
     wkey = "w:" + key
     if wkey not in st.session_state:
@@ -61,7 +61,8 @@ def _state(key: str, default):
     return wkey
 
 
-def _keep(key: str, value):
+def keep(key: str, value):
+    """Store a widget's value under its persistent key (survives the widget being rebuilt)."""
     st.session_state[key] = value
     return value
 
@@ -82,18 +83,18 @@ def sidebar(infos: list[models.ModelInfo]) -> str | None:
     """Language pair, UI language and the projector toggle; returns the chosen pair."""
     with st.sidebar:
         # constant label: a widget whose label changes is a new widget to Streamlit
-        st.radio("UI language · 화면 언어", list(LANGS), format_func=LANGS.get, key=_state(LANG_KEY, "en"),
+        st.radio("UI language · 화면 언어", list(LANGS), format_func=LANGS.get, key=widget_key(LANG_KEY, "en"),
                  horizontal=True, on_change=_language_changed)
         st.session_state[LANG_KEY] = st.session_state["w:" + LANG_KEY]
         all_pairs = models.pairs(infos)
         pair = None
         if all_pairs:
             default = "eng-spa" if "eng-spa" in all_pairs else all_pairs[0]
-            wkey = _state("app.pair", default)
+            wkey = widget_key("app.pair", default)
             if st.session_state[wkey] not in all_pairs:
                 st.session_state[wkey] = default
-            pair = _keep("app.pair", st.selectbox(t("app.pair"), all_pairs, key=wkey))
-        _keep("app.large", st.toggle(t("app.large"), key=_state("app.large", False)))
+            pair = keep("app.pair", st.selectbox(t("app.pair"), all_pairs, key=wkey))
+        keep("app.large", st.toggle(t("app.large"), key=widget_key("app.large", False)))
     if large():
         st.markdown(LARGE_CSS, unsafe_allow_html=True)  # constant CSS only, never user text
     return pair
@@ -133,7 +134,7 @@ def model_picker(ns: str, infos: list[models.ModelInfo], default: list[str] | No
     by_name = {i.name: i for i in infos}
     names = list(by_name)
     key = f"{ns}.models"
-    wkey = _state(key, default if default is not None else default_models(infos))
+    wkey = widget_key(key, default if default is not None else default_models(infos))
     labels = {n: model_label(by_name[n]) for n in names}  # fixed now: format_func may run outside the script
     if multi:
         st.session_state[wkey] = [n for n in st.session_state[wkey] if n in by_name]
@@ -143,7 +144,7 @@ def model_picker(ns: str, infos: list[models.ModelInfo], default: list[str] | No
         current = current[0] if isinstance(current, list) and current else current
         st.session_state[wkey] = current if current in by_name else names[0]
         chosen = [st.selectbox(t("w.model"), names, key=wkey, format_func=labels.get)]
-    _keep(key, list(chosen))
+    keep(key, list(chosen))
     return [by_name[n] for n in chosen]
 
 
@@ -151,15 +152,15 @@ def decoding_controls(ns: str, allow_greedy: bool = True, default_beam: int = 5)
     """Greedy/beam choice, beam size and length penalty; returns (beam, length penalty)."""
     beam = 1
     if allow_greedy:
-        mode = _keep(f"{ns}.mode", st.radio(t("w.decoding"), ["greedy", "beam"], horizontal=True,
-                                            format_func={m: t(f"w.{m}") for m in ("greedy", "beam")}.get, key=_state(f"{ns}.mode", "greedy")))
+        mode = keep(f"{ns}.mode", st.radio(t("w.decoding"), ["greedy", "beam"], horizontal=True,
+                                            format_func={m: t(f"w.{m}") for m in ("greedy", "beam")}.get, key=widget_key(f"{ns}.mode", "greedy")))
     else:
         mode = "beam"
     if mode == "beam":
-        beam = _keep(f"{ns}.beam", st.slider(t("w.beam_size"), 1 if not allow_greedy else 2, MAX_BEAM,
-                                             key=_state(f"{ns}.beam", default_beam)))
-    lp = _keep(f"{ns}.lp", st.slider(t("w.lp"), 0.0, 2.0, step=0.1, help=t("w.lp.help"),
-                                     key=_state(f"{ns}.lp", 1.0)))
+        beam = keep(f"{ns}.beam", st.slider(t("w.beam_size"), 1 if not allow_greedy else 2, MAX_BEAM,
+                                             key=widget_key(f"{ns}.beam", default_beam)))
+    lp = keep(f"{ns}.lp", st.slider(t("w.lp"), 0.0, 2.0, step=0.1, help=t("w.lp.help"),
+                                     key=widget_key(f"{ns}.lp", 1.0)))
     return int(beam), float(lp)
 
 
@@ -185,10 +186,10 @@ def sentence_box(ns: str) -> str:
 
     st.selectbox(t("w.preset"), options, format_func={o: label(o) for o in options}.get, key=pkey, on_change=use_preset)
     default = st.session_state.get("app.sentence", presets["short"][0])
-    text = st.text_area(t("w.sentence"), key=_state(key, default), height=90)
+    text = st.text_area(t("w.sentence"), key=widget_key(key, default), height=90)
     st.button(t("w.run"), type="primary", key=f"w:{ns}.run")
     st.session_state["app.sentence"] = text
-    return _keep(key, text)
+    return keep(key, text)
 
 
 def show_figure(fig, key: str, filename: str = "attention-lab") -> None:
