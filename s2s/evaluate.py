@@ -25,26 +25,29 @@ SLICE = 50  # the first SLICE random-part sentences: a quick re-check of a card'
 Progress = Callable[[int, int], None]  # (done, total)
 
 
-def corpus_scores(hyps: list[str], refs: list[tuple[str, ...]]) -> dict:
-    """BLEU and chrF of `hyps` against a variable number of references per sentence."""
+def _streams(refs: list[tuple[str, ...]]) -> list[list[str | None]]:
+    """Reference streams for sacrebleu: stream j holds each sentence's j-th reference or None."""
+    width = max(len(r) for r in refs)
+    return [[r[j] if j < len(r) else None for r in refs] for j in range(width)]
+
+
+def corpus_scores(hyps: list[str], refs: list[tuple[str, ...]], signature: bool = False) -> dict:
+    """BLEU and chrF of `hyps` against a variable number of references per sentence.
+
+    With `signature`, also sacrebleu's signature strings of exactly this scoring.
+    """
     if not hyps:
         return {"bleu": 0.0, "chrf": 0.0, "n": 0}
-    width = max(len(r) for r in refs)
-    streams = [[r[j] if j < len(r) else None for r in refs] for j in range(width)]  # [refs, n]
+    streams = _streams(refs)
     bleu, chrf = BLEU(), CHRF()
-    return {
+    result = {
         "bleu": round(bleu.corpus_score(hyps, streams).score, 2),
         "chrf": round(chrf.corpus_score(hyps, streams).score, 2),
         "n": len(hyps),
     }
-
-
-def signatures() -> dict:
-    """sacrebleu's signature strings of the metrics as used here (default settings)."""
-    bleu, chrf = BLEU(), CHRF()
-    bleu.corpus_score(["a"], [["a"]])
-    chrf.corpus_score(["a"], [["a"]])
-    return {"bleu": str(bleu.get_signature()), "chrf": str(chrf.get_signature())}
+    if signature:
+        result["signature"] = {"bleu": str(bleu.get_signature()), "chrf": str(chrf.get_signature())}
+    return result
 
 
 def concat_examples(examples: list[Example], k: int, limit: int | None = None) -> list[Example]:
@@ -92,16 +95,16 @@ def evaluate(
     todo = random_part + long_part + [ex for k in CONCAT_SIZES for ex in concat[k]]
     hyps = dict(zip((id(ex) for ex in todo), translate_all(ckpt, (ex.source for ex in todo), beam, length_penalty, progress)))
 
-    def scores(exs: list[Example]) -> dict:
-        return corpus_scores([hyps[id(ex)] for ex in exs], [ex.references for ex in exs])
+    def scores(exs: list[Example], signature: bool = False) -> dict:
+        return corpus_scores([hyps[id(ex)] for ex in exs], [ex.references for ex in exs], signature)
 
-    result = scores(random_part)
+    result = scores(random_part, signature=True)
     result["slice"] = scores(random_part[:SLICE])
     buckets = {b: [] for b in LENGTH_BUCKETS}
     for ex in random_part + long_part:
         buckets[length_bucket(word_count(ex.source))].append(ex)
     result["by_length"] = {b: scores(exs) for b, exs in buckets.items()}
     result["concat"] = {str(k): scores(exs) for k, exs in concat.items()}
-    result.update(split=split, beam=beam, length_penalty=length_penalty, signature=signatures())
+    result.update(split=split, beam=beam, length_penalty=length_penalty)
     outputs = [(ex.source, ex.part, hyps[id(ex)]) for ex in random_part + long_part]
     return result, outputs

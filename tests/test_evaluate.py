@@ -4,7 +4,7 @@ import pytest
 
 from s2s.checkpoint import load
 from s2s.data import LENGTH_BUCKETS, Example
-from s2s.evaluate import CONCAT_SIZES, concat_examples, corpus_scores, evaluate, signatures
+from s2s.evaluate import CONCAT_SIZES, concat_examples, corpus_scores, evaluate
 from tiny import make_checkpoint
 
 
@@ -37,10 +37,12 @@ def test_concat_examples_joins_sources_and_references():
     assert len(concat_examples(exs * 4, 3, limit=2)) == 2
 
 
-def test_signatures_name_the_metrics():
-    sig = signatures()
-    assert sig["bleu"].startswith("nrefs:") and "tok:13a" in sig["bleu"]
-    assert "chrF2" in sig["chrf"] or "nc:6" in sig["chrf"]
+def test_signature_describes_the_actual_scoring():
+    refs = [("Tengo un perro.", "Tengo una perra."), ("Hola.",)]
+    sig = corpus_scores(["Tengo una perra.", "Hola."], refs, signature=True)["signature"]
+    assert sig["bleu"].startswith("nrefs:var") and "tok:13a" in sig["bleu"]  # a variable number of references
+    assert sig["chrf"].startswith("nrefs:var") and "nc:6" in sig["chrf"]
+    assert "signature" not in corpus_scores(["Hola."], [("Hola.",)])
 
 
 def test_evaluate_layout_on_a_tiny_checkpoint(tmp_path):
