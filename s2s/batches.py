@@ -37,6 +37,28 @@ def epoch_batches(lengths: list[tuple[int, int]], batch_size: int, seed: int, ep
     return batches
 
 
+def joined_pairs(
+    pairs: list[tuple[list[int], list[int]]], fraction: float, seed: int, epoch: int, max_pieces: int, most: int = 4
+) -> list[tuple[list[int], list[int]]]:
+    """Extra examples for one epoch, each 2..`most` random pairs joined end to end.
+
+    Tatoeba pairs are single sentences, so a model trained on them alone learns to stop
+    after the first full stop; joined pairs teach it that an input can hold several
+    sentences (joining SentencePiece ids equals encoding the texts joined by a space).
+    `fraction` of len(pairs) are made, the same for the same (seed, epoch); joins longer
+    than `max_pieces` on either side are dropped.
+    """
+    rng = random.Random(seed * 100_019 + epoch + 7)
+    out = []
+    for _ in range(int(len(pairs) * fraction) if len(pairs) > 1 else 0):
+        group = [pairs[rng.randrange(len(pairs))] for _ in range(rng.randint(2, most))]
+        src = [i for s, _ in group for i in s]
+        tgt = [i for _, t in group for i in t]
+        if len(src) <= max_pieces and len(tgt) <= max_pieces:
+            out.append((src, tgt))
+    return out
+
+
 def collate(pairs: list[tuple[list[int], list[int]]], pad: int, bos: int, eos: int) -> Batch:
     """pairs of (source ids, target ids) without specials -> padded tensors."""
     b = len(pairs)

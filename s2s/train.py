@@ -22,7 +22,7 @@ import torch
 from tqdm import tqdm
 
 from . import checkpoint as ckpt_io
-from .batches import Batch, collate, epoch_batches
+from .batches import Batch, collate, epoch_batches, joined_pairs
 from .config import ModelConfig
 from .data import DATA_ROOT, load_pairs, load_split
 from .errors import ConfigError
@@ -58,6 +58,7 @@ class TrainConfig:
     bf16: bool = True
     threads: int = 0  # 0: all cores
     max_pieces: int = 80  # longer training pairs are skipped
+    joined: float = 0.0  # extra examples per epoch made of 2-4 pairs joined, as a fraction of the pairs
 
     @classmethod
     def load(cls, path: Path) -> tuple["TrainConfig", ModelConfig]:
@@ -214,8 +215,7 @@ class Trainer:
     def run(self) -> Path:
         resumed = self.load_state()
         self.say(f"{'resumed' if resumed else 'starting'} {self.t.name}: {self.model.num_parameters():,} parameters")
-        data = self._encode(self.t.train_split)
-        lengths = [(len(s), len(t)) for s, t in data]
+        pairs = self._encode(self.t.train_split)
         cfg = self.model.cfg
         loss_fn = make_loss(self.t.label_smoothing)
         p = self.progress
@@ -223,6 +223,8 @@ class Trainer:
         last_state = last_eval = time.monotonic()
         try:
             while p["epoch"] < self.t.epochs and not self.stop and not self._limit_reached():
+                data = pairs + joined_pairs(pairs, self.t.joined, self.t.seed, p["epoch"], self.t.max_pieces)
+                lengths = [(len(s), len(t)) for s, t in data]
                 batches = epoch_batches(lengths, self.t.batch_size, self.t.seed, p["epoch"])
                 p["batches_per_epoch"] = len(batches)
                 bar = tqdm(total=len(batches), initial=p["batch"], desc=f"epoch {p['epoch'] + 1}", disable=self.quiet,

@@ -7,7 +7,7 @@ import random
 import pytest
 import torch
 
-from s2s.batches import collate, epoch_batches
+from s2s.batches import collate, epoch_batches, joined_pairs
 
 PAD, BOS, EOS = 0, 2, 3
 
@@ -112,3 +112,34 @@ def test_collate_invariants_on_random_pairs():
         assert b.tgt_in[i, 1 : len(y) + 1].tolist() == b.tgt_out[i, : len(y)].tolist()
         assert (b.tgt_in[i, len(y) + 1 :] == PAD).all() and (b.tgt_out[i, len(y) + 1 :] == PAD).all()
     assert b.tokens == int((b.tgt_out != PAD).sum()) == sum(len(y) + 1 for _, y in pairs)
+
+
+def _pairs(n: int = 200, seed: int = 0) -> list[tuple[list[int], list[int]]]:
+    rng = random.Random(seed)
+    # ids encode (pair index, position) so a join can be traced back to its parts
+    return [([1000 * k + j for j in range(rng.randint(1, 9))], [-1000 * k - j for j in range(rng.randint(1, 9))]) for k in range(n)]
+
+
+def test_joined_pairs_are_whole_pairs_end_to_end_within_the_cap():
+    pairs = _pairs()
+    extra = joined_pairs(pairs, 0.5, seed=1, epoch=0, max_pieces=20)
+    assert 0 < len(extra) <= 100
+    by_first = {s[0]: (s, t) for s, t in pairs}
+    for src, tgt in extra:
+        assert len(src) <= 20 and len(tgt) <= 20
+        parts, i = [], 0
+        while i < len(src):  # walk the source pair by pair; the target must follow the same pairs
+            s, t = by_first[src[i]]
+            assert src[i : i + len(s)] == s
+            parts.append(t)
+            i += len(s)
+        assert 2 <= len(parts) <= 4
+        assert tgt == [x for t in parts for x in t]
+
+
+def test_joined_pairs_deterministic_per_epoch_and_off_by_default():
+    pairs = _pairs()
+    assert joined_pairs(pairs, 0.2, 1, 3, 80) == joined_pairs(pairs, 0.2, 1, 3, 80)
+    assert joined_pairs(pairs, 0.2, 1, 3, 80) != joined_pairs(pairs, 0.2, 1, 4, 80)
+    assert joined_pairs(pairs, 0.0, 1, 0, 80) == []
+    assert joined_pairs(pairs[:1], 0.5, 1, 0, 80) == []
