@@ -73,7 +73,7 @@ class AdditiveScorer(Scorer):
     def score(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
         q = self.query_proj(query)  # [B, T, A]
         hidden = torch.tanh(q[:, :, None, :] + keys[:, None, :, :])  # [B, T, S, A]
-        return self.v(hidden).squeeze(-1)  # [B, T, S]
+        return torch.matmul(hidden, self.v.weight[0])  # v_a^T hidden: [B, T, S]
 
 
 class DotScorer(Scorer):

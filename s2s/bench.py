@@ -2,7 +2,8 @@
 
 - training throughput (target tokens/s) at the default size, on real batches of the
   committed dev split (same length distribution as train), with the training step itself;
-- greedy and beam-5 latency for one 8-word sentence, on 1 thread, median of N runs;
+- greedy and beam-5 latency for one 8-word sentence, on 1 thread, median of N runs, with
+  the int8 weights every translation uses (s2s.fast) and, for reference, fp32 weights;
 - peak resident memory of the process.
 
 These are measurements, not tests: nothing here passes or fails.
@@ -19,6 +20,7 @@ import torch
 from .batches import collate, epoch_batches
 from .checkpoint import CHECKPOINTS_DIR, Checkpoint, load
 from .config import ModelConfig
+from .fast import freeze, frozen
 from .data import DATA_ROOT, load_pairs
 from .model import Seq2Seq
 from .tokenizer import Tokenizer
@@ -49,13 +51,15 @@ def training_throughput(cfg: ModelConfig, tokenizer: Tokenizer, seconds: float, 
     return {"tokens_per_s": tokens / spent, "batches": done - 5, "seconds": spent}
 
 
-def _bench_model(name: str, cfg: ModelConfig, tokenizer: Tokenizer) -> tuple[Checkpoint, str]:
+def _bench_model(name: str, cfg: ModelConfig, tokenizer: Tokenizer, int8: bool) -> tuple[Checkpoint, str]:
     """The shipped checkpoint of that name if there is one, else an untrained default-size model."""
     path = CHECKPOINTS_DIR / "eng-spa" / name
     if (path / "card.json").is_file():
-        return load(path), f"checkpoint {path.relative_to(CHECKPOINTS_DIR.parent)}"
+        return load(path, fast=int8), f"checkpoint {path.relative_to(CHECKPOINTS_DIR.parent)}"
     torch.manual_seed(0)
     model = Seq2Seq(cfg).eval().requires_grad_(False)
+    if int8:
+        freeze(model)
     return Checkpoint(name, path, model, tokenizer, {"pair": {"src": "eng", "tgt": "spa"}}), "untrained (same size)"
 
 
@@ -91,13 +95,14 @@ def main(args) -> int:
         r = training_throughput(cfg, tokenizer, args.seconds, threads)
         print(f"  {name:<14} {r['tokens_per_s']:8.0f} target tokens/s  ({r['batches']} batches, {r['seconds']:.1f} s)")
     print(f"\ndecoding latency, {len(SENTENCE.split())}-word sentence, median of {args.runs} runs (p90)")
-    for name, cfg in models.items():
-        ckpt, origin = _bench_model(name, cfg, tokenizer)
+    runs = [(name, cfg, True) for name, cfg in models.items()] + [("bahdanau", models["bahdanau"], False)]
+    for name, cfg, int8 in runs:
+        ckpt, origin = _bench_model(name, cfg, tokenizer, int8)
         for beam in (1, 5):
             r = latency(ckpt, beam, args.runs)
             label = "greedy" if beam == 1 else f"beam {beam}"
-            print(f"  {name:<14} {label:<7} {r['median_ms']:6.2f} ms  (p90 {r['p90_ms']:.2f}; "
-                  f"{r['output_tokens']} output tokens; {origin})")
+            print(f"  {name:<14} {label:<7} {'int8' if frozen(ckpt.model) else 'fp32'} {r['median_ms']:6.2f} ms  "
+                  f"(p90 {r['p90_ms']:.2f}; {r['output_tokens']} output tokens; {origin})")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak RSS {peak:.0f} MiB")
     return 0

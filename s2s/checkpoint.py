@@ -29,6 +29,7 @@ from .errors import (
     ConfigError,
     TokenizerMismatch,
 )
+from .fast import freeze
 from .model import Seq2Seq
 from .tokenizer import Tokenizer
 
@@ -149,8 +150,12 @@ def _checked_file(path: Path, section: dict, what: str, error: type) -> Path:
     return file
 
 
-def load(path: Path | str, name: str | None = None) -> Checkpoint:
-    """Rebuild a model from its checkpoint directory alone (eval mode, fp32)."""
+def load(path: Path | str, name: str | None = None, fast: bool = True) -> Checkpoint:
+    """Rebuild a model from its checkpoint directory alone, in eval mode.
+
+    `fast`: decode with bf16 weights packed for oneDNN (`fast.freeze`); False keeps the
+    fp32 modules (what training computed with).
+    """
     path = Path(path).resolve()
     if not path.is_dir():
         raise CheckpointMissing(f"checkpoint directory {path} does not exist")
@@ -182,4 +187,6 @@ def load(path: Path | str, name: str | None = None) -> Checkpoint:
         raise CheckpointMismatch(f"{path}: weights do not fit the card's model ({', '.join(problems[:5])})")
     model.load_state_dict({k: v.float() for k, v in tensors.items()})
     model.eval().requires_grad_(False)
+    if fast:
+        freeze(model)
     return Checkpoint(name or path.name, path, model, tokenizer, card)

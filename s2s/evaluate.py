@@ -16,6 +16,7 @@ from typing import Callable, Iterable
 from sacrebleu.metrics import BLEU, CHRF
 
 from .checkpoint import Checkpoint
+from .fast import frozen
 from .data import LENGTH_BUCKETS, Example, length_bucket, load_split, word_count
 from .translate import translate
 
@@ -105,6 +106,6 @@ def evaluate(
         buckets[length_bucket(word_count(ex.source))].append(ex)
     result["by_length"] = {b: scores(exs) for b, exs in buckets.items()}
     result["concat"] = {str(k): scores(exs) for k, exs in concat.items()}
-    result.update(split=split, beam=beam, length_penalty=length_penalty)
+    result.update(split=split, beam=beam, length_penalty=length_penalty, weights="int8" if frozen(ckpt.model) else "fp32")
     outputs = [(ex.source, ex.part, hyps[id(ex)]) for ex in random_part + long_part]
     return result, outputs

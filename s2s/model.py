@@ -59,6 +59,9 @@ class Seq2Seq(nn.Module):
     # ----- decoder side -------------------------------------------------------------------
     def logits(self, output: torch.Tensor) -> torch.Tensor:
         """o [..., E] -> vocabulary logits [..., V] through the tied embedding."""
+        packed = getattr(self, "packed_logits", None)  # int8 twin set by fast.freeze
+        if packed is not None and not torch.is_grad_enabled():
+            return packed(output)
         return nn.functional.linear(self.drop(output), self.embed.weight, self.out_bias)
 
     def step(self, prev: torch.Tensor, state: DecoderState, memory: Memory) -> tuple[torch.Tensor, StepOut]:

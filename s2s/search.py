@@ -95,7 +95,7 @@ def greedy_search(model: Seq2Seq, tokenizer, src_ids: list[int], max_len: int, a
     score = torch.zeros(1)
     for t in range(max_len):
         logp, out = model.step(prev, state, memory)  # [1, V]
-        best, token = logp[0].topk(1)
+        best, token = logp.max(-1)  # [1], [1]
         score = score + best
         tok = int(token)
         ids.append(tok)

@@ -21,13 +21,16 @@ from .text import clean_text
 from .translate import Translation, encode_source
 
 MAX_SENTENCES = 40  # typed sentences per set
-BATCH = 64
 
 
 @torch.inference_mode()
-def context_vectors(ckpt: Checkpoint, texts: list[str], batch: int = BATCH) -> np.ndarray:
+def context_vectors(ckpt: Checkpoint, texts: list[str]) -> np.ndarray:
     """Encoder final state of each text: [N, M] float array. Raises InputError for a bad text
-    (same checks and limits as translation) naming its position."""
+    (same checks and limits as translation) naming its position.
+
+    One sentence at a time, exactly as translation encodes it (the int8 decoding weights
+    quantise each input on the fly, so a padded batch would give slightly other vectors).
+    """
     model = ckpt.model
     encoded = []
     for i, text in enumerate(texts):
@@ -36,14 +39,8 @@ def context_vectors(ckpt: Checkpoint, texts: list[str], batch: int = BATCH) -> n
         except InputError as exc:
             raise InputError(f"sentence {i + 1}: {exc}") from None
     out = np.zeros((len(encoded), model.cfg.memory_dim), dtype=np.float32)
-    for start in range(0, len(encoded), batch):
-        chunk = encoded[start:start + batch]
-        lengths = torch.tensor([len(ids) for ids in chunk])  # [B]
-        src = torch.full((len(chunk), int(lengths.max())), model.cfg.pad_id, dtype=torch.long)  # [B, S]
-        for row, ids in enumerate(chunk):
-            src[row, :len(ids)] = torch.tensor(ids)
-        memory = model.encode(src, lengths)
-        out[start:start + len(chunk)] = memory.final.float().numpy()  # [B, M]
+    for row, ids in enumerate(encoded):
+        out[row] = model.encode(torch.tensor([ids]), torch.tensor([len(ids)])).final[0].numpy()  # [M]
     return out
 
 

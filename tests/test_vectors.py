@@ -14,9 +14,9 @@ TEXTS = ["the cat is big", "we see the red house today", "a dog", "you have brea
 
 
 @pytest.mark.parametrize("variant", ["vanilla-gru", "bahdanau-reversed", "concat"])
-def test_context_vectors_match_one_sentence_encoding(make_checkpoint, variant):
+def test_context_vectors_are_each_sentences_encoding(make_checkpoint, variant):
     ckpt, _ = make_checkpoint(variant)
-    vecs = context_vectors(ckpt, TEXTS, batch=3)  # two batches, padded
+    vecs = context_vectors(ckpt, TEXTS)
     assert vecs.shape == (len(TEXTS), ckpt.model.cfg.memory_dim) and vecs.dtype == np.float32
     for text, vec in zip(TEXTS, vecs):
         ids = encode_source(ckpt, text)[1]
