@@ -144,8 +144,8 @@ class Decoder(nn.Module):
             context, weights = self.scorer(out, memory.keys, memory.values, memory.mask)
             return torch.tanh(self.out(torch.cat([context, out], -1))), weights
         outputs, features, weights = [], [], []
-        for t in range(emb.size(1)):
-            step = self.step(emb[:, t], state, memory, rnn_weights, project=False)
+        for emb_t in emb.unbind(1):  # unbind, not emb[:, t]: its backward is one stack, not T zero-filled copies
+            step = self.step(emb_t, state, memory, rnn_weights, project=False)
             state = step.state
             outputs.append(step.output)
             features.append(step.features)

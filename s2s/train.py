@@ -27,6 +27,7 @@ from .config import ModelConfig
 from .data import DATA_ROOT, load_pairs, load_split
 from .errors import ConfigError
 from .evaluate import corpus_scores, translate_all
+from .loss import SmoothedCrossEntropy
 from .model import Seq2Seq
 from .tokenizer import Tokenizer
 
@@ -98,7 +99,7 @@ def train_step(model: Seq2Seq, opt, batch: Batch, loss_fn, bf16: bool, clip: flo
         out, _ = model(batch.src, batch.src_len, batch.tgt_in)  # [B, T, E]
         keep = batch.tgt_out != pad  # [B, T]
         logits = model.logits(out[keep])  # only the real tokens: [N, V]
-        loss = loss_fn(logits, batch.tgt_out[keep])  # bf16 logits, fp32 accumulation
+        loss = loss_fn(logits, batch.tgt_out[keep])  # bf16 logits, fp32 within (s2s.loss)
     opt.zero_grad(set_to_none=True)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
@@ -111,7 +112,7 @@ def make_optimizer(model: Seq2Seq, lr: float) -> torch.optim.Optimizer:
 
 
 def make_loss(label_smoothing: float) -> torch.nn.Module:
-    return torch.nn.CrossEntropyLoss(label_smoothing=label_smoothing)
+    return SmoothedCrossEntropy(label_smoothing)
 
 
 class Trainer:
