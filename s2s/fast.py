@@ -56,12 +56,14 @@ def linear(x: torch.Tensor, packed: torch.Tensor) -> torch.Tensor:
 
 
 class PackedLinear:
-    def __init__(self, layer: nn.Linear):
-        self.packed = pack(layer.weight, layer.bias)
-        self.fallback = layer
+    """x -> x W^T + b through int8 weights; `fallback` (the fp32 layer) runs under autograd."""
+
+    def __init__(self, weight: torch.Tensor, bias: torch.Tensor | None, fallback: nn.Module | None = None):
+        self.packed = pack(weight, bias)
+        self.fallback = fallback
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:  # x [..., I]
-        if torch.is_grad_enabled():
+        if self.fallback is not None and torch.is_grad_enabled():
             return self.fallback(x)
         return linear(x, self.packed)
 
@@ -82,16 +84,6 @@ class QuantizedRNN:
         if torch.is_grad_enabled():
             return self.fallback(x, hx)
         return self.quantized(x, hx)
-
-
-class PackedLogits:
-    """The tied output layer o_t -> E o_t + b with an int8 copy of E."""
-
-    def __init__(self, embed: nn.Embedding, bias: torch.Tensor):
-        self.packed = pack(embed.weight, bias)
-
-    def __call__(self, x: torch.Tensor) -> torch.Tensor:
-        return linear(x, self.packed)
 
 
 def frozen(model: nn.Module) -> bool:
@@ -116,10 +108,10 @@ def freeze(model: nn.Module) -> nn.Module:
             for name, child in list(parent.named_children()):
                 twin = None
                 if isinstance(child, nn.Linear) and child.out_features > 1:  # v_a stays: a dot product
-                    twin = PackedLinear(child)
+                    twin = PackedLinear(child.weight, child.bias, child)
                 elif isinstance(child, (nn.GRU, nn.LSTM)):
                     twin = QuantizedRNN(child)
                 if twin is not None:  # the instance dict shadows _modules, which keeps the original
                     object.__setattr__(parent, name, twin)
-        object.__setattr__(model, "packed_logits", PackedLogits(model.embed, model.out_bias))
+        object.__setattr__(model, "packed_logits", PackedLinear(model.embed.weight, model.out_bias))  # tied: E o + b
     return model

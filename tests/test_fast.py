@@ -86,7 +86,7 @@ def test_autograd_runs_the_fp32_fallback():
 def test_packed_linear_matches_fp32_within_int8_error():
     torch.manual_seed(0)
     layer = nn.Linear(64, 48)
-    twin = fast.PackedLinear(layer)
+    twin = fast.PackedLinear(layer.weight, layer.bias)
     x = torch.randn(5, 7, 64)
     with torch.inference_mode():
         ref, got = layer(x), twin(x)
