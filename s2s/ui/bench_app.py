@@ -120,6 +120,22 @@ def pick_models(root: Path) -> tuple[list[str], str | None]:
     return [m for m in (kinds.get("none"), kinds.get("bahdanau"), luong) if m], kinds.get("none")
 
 
+@contextlib.contextmanager
+def checkpoints_root(root: Path | None = None):
+    """Yields `root`, else $S2S_CHECKPOINTS or checkpoints/; when it holds no eng-spa checkpoint, tiny
+    untrained ones built in a temporary folder (tests/app_fixtures.py), removed on exit."""
+    root = Path(root or os.environ.get("S2S_CHECKPOINTS") or REPO / "checkpoints")
+    if any(root.glob("eng-spa/*/card.json")):
+        yield root
+        return
+    sys.path.insert(0, str(REPO / "tests"))
+    from app_fixtures import build_tiny_root
+
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"no eng-spa checkpoints in {root}: using tiny untrained ones")
+        yield build_tiny_root(Path(tmp))
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sentence", default="When I was a child, my grandmother used to tell me long stories about "
@@ -128,41 +144,31 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
-    root = Path(os.environ.get("S2S_CHECKPOINTS") or REPO / "checkpoints")
-    tmp = None
-    if not any(root.glob("eng-spa/*/card.json")):
-        sys.path.insert(0, str(REPO / "tests"))
-        from app_fixtures import build_tiny_root
-
-        tmp = tempfile.TemporaryDirectory()
-        root = build_tiny_root(Path(tmp.name))
-        print(f"no shipped checkpoints: using tiny untrained ones in {root}")
-    chosen, vanilla = pick_models(root)
-    print(f"checkpoints: {root}\nmodels: {', '.join(chosen)}; beam {args.beam}; CPU cores: {os.cpu_count()}")
-    query = urlencode({"text": "I am hungry.", "models": ",".join(chosen), "beam": args.beam, "lp": 1.0})
-    n_attn = len(chosen) - (vanilla is not None)  # every attention model draws a heatmap (2+: plus the difference)
-    with sync_playwright() as p:
-        browser = launch_browser(p)
-        start = time.perf_counter()
-        with serve(root) as (url, proc):
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(f"{url}/?{query}")
-            wait_done(page, len(chosen), n_attn)
-            print(f"cold start to first rendered page: {time.perf_counter() - start:6.2f} s")
-            for label, text in (("submit (computed)", args.sentence), ("submit (cached)", "I am hungry.")):
-                page.locator("textarea").first.fill(text)
-                t0 = time.perf_counter()
-                page.get_by_role("button", name="Translate").click()
-                wait_done(page, len(chosen), n_attn + (n_attn > 1))
-                print(f"{label:18s} {len(chosen)} models, beam {args.beam}: {time.perf_counter() - t0:6.2f} s")
-            page.goto(f"{url}/attention")  # loads every attention model too
-            wait_done(page, 0, 1)
-            page.goto(f"{url}/beam")
-            wait_done(page, 0, 1)
-            print(f"server RSS, every model loaded: {tree_rss_kib(proc.pid) / 1024:7.1f} MiB")
-        browser.close()
-    if tmp is not None:
-        tmp.cleanup()
+    with checkpoints_root() as root:
+        chosen, vanilla = pick_models(root)
+        print(f"checkpoints: {root}\nmodels: {', '.join(chosen)}; beam {args.beam}; CPU cores: {os.cpu_count()}")
+        query = urlencode({"text": "I am hungry.", "models": ",".join(chosen), "beam": args.beam, "lp": 1.0})
+        n_attn = len(chosen) - (vanilla is not None)  # every attention model draws a heatmap (2+: plus the difference)
+        with sync_playwright() as p:
+            browser = launch_browser(p)
+            start = time.perf_counter()
+            with serve(root) as (url, proc):
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page.goto(f"{url}/?{query}")
+                wait_done(page, len(chosen), n_attn)
+                print(f"cold start to first rendered page: {time.perf_counter() - start:6.2f} s")
+                for label, text in (("submit (computed)", args.sentence), ("submit (cached)", "I am hungry.")):
+                    page.locator("textarea").first.fill(text)
+                    t0 = time.perf_counter()
+                    page.get_by_role("button", name="Translate").click()
+                    wait_done(page, len(chosen), n_attn + (n_attn > 1))
+                    print(f"{label:18s} {len(chosen)} models, beam {args.beam}: {time.perf_counter() - t0:6.2f} s")
+                page.goto(f"{url}/attention")  # loads every attention model too
+                wait_done(page, 0, 1)
+                page.goto(f"{url}/beam")
+                wait_done(page, 0, 1)
+                print(f"server RSS, every model loaded: {tree_rss_kib(proc.pid) / 1024:7.1f} MiB")
+            browser.close()
 
 
 if __name__ == "__main__":

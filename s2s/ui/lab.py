@@ -1,7 +1,8 @@
 """Cached data and small helpers for the pages Context vectors, Bottleneck and Step player.
 
-Cached like s2s/ui/models.py: pure results through `st.cache_data`, keyed by checkpoint path
-and stamp (card modification time), so a retrained or re-evaluated checkpoint is read afresh.
+Cached like s2s/ui/models.py: pure results through `st.cache_data` (each bounded by max_entries
+and ttl), keyed by checkpoint path and stamp (card modification time), so a retrained or
+re-evaluated checkpoint is read afresh.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def feature_parts(attention: str, features, state_size: int, context_size: int) 
     return {n: f[a:b] for n, a, b in zip(names, bounds[:-1], bounds[1:])}
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
 def background(pair: str, n: int = BACKGROUND) -> list[str]:
     """n test sources spread evenly over the test split (both parts), at most 40 words each."""
     src, tgt = pair.split("-", 1)
@@ -77,7 +78,7 @@ def context_vectors(path: str, stamp: float, texts: tuple[str, ...]) -> np.ndarr
     return vectors.context_vectors(models.load_checkpoint(path, stamp), list(texts))
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
 def references(pair: str) -> dict[str, tuple[str, ...]]:
     """source -> all references, over the whole test split."""
     src, tgt = pair.split("-", 1)

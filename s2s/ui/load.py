@@ -1,0 +1,227 @@
+"""App load test (prints figures, asserts nothing): `python -m s2s.ui.load [--sessions N] [--minutes M]`.
+
+Starts the real server (`streamlit run app.py`, s2s/ui/bench_app.py) on 127.0.0.1 and drives it
+with Debian's chromium through Playwright (one browser, one context per session):
+- single session: one session submits --single test sentences one after another on the home page
+  (Translate & compare, vanilla vs Bahdanau, greedy); time from clicking Translate to every result
+  rendered, p50/p95;
+- under load: N sessions at once for M minutes. Each walks its own seeded shuffle of the test split
+  (so most sentences are new: the result caches fill up and must stay bounded), submits a sentence,
+  waits for the results (at most --timeout s), checks that a translation shows for every model and
+  no exception or error box does, then thinks --think s (jittered) before the next one;
+- server RSS (VmRSS of the server's process tree), sampled every --sample s: at the start (after
+  warm-up: the single-session phase done and every session's page loaded), peak and end.
+A request counts as an error when it times out or its page shows a wrong result.
+Targets (issue "Hardening"): errors 0, p95 under load <= 2x single-session p95, RSS growth <= 10%.
+Exits 0 whatever the figures are; 1 when the server or the browser could not start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import math
+import os
+import random
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+from .bench_app import CHROMIUM, DONE_JS, checkpoints_root, launch_browser, pick_models, serve, tree_rss_kib
+
+TRANSLATIONS = '[data-testid="stMarkdownContainer"] h4'
+HEADINGS = '[data-testid="stHeading"]'
+FAILURES = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+# done for this sentence: the URL already carries it (so its run has started), then DONE_JS, or the
+# run finished (DONE_JS with nothing required) with an exception or error box on the page
+READY_JS = f"""([n, m, text]) => new URLSearchParams(location.search).get('text') === text
+  && (({DONE_JS})([n, m]) || (({DONE_JS})([0, 0]) && !!document.querySelector('{FAILURES}')))"""
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What a rendered result holds: the models' short names, and how many heatmaps."""
+
+    models: tuple[str, ...]
+    charts: int
+
+
+@dataclass
+class Tally:
+    """One session's seconds to results (requests that passed) and error messages."""
+
+    seconds: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+async def open_session(browser, url: str, query: dict, timeout_ms: int):
+    """A new context on the home page with `query`, its first run finished (not checked); returns the page."""
+    context = await browser.new_context(viewport=VIEWPORT)
+    page = await context.new_page()
+    await page.goto(f"{url}/?{urlencode(query)}")
+    await page.wait_for_function(READY_JS, arg=[0, 0, query["text"]], timeout=timeout_ms, polling=100)
+    return page
+
+
+async def submit(page, text: str, expect: Expect, timeout_ms: int) -> float:
+    """Type `text`, click Translate, wait for every result; seconds from the click. RuntimeError
+    (or Playwright's TimeoutError) when the page does not show a translation for every model."""
+    await page.locator("textarea").first.fill(text)
+    start = time.perf_counter()
+    await page.get_by_role("button", name="Translate").click()
+    await page.wait_for_function(READY_JS, arg=[len(expect.models), expect.charts, text],
+                                 timeout=timeout_ms, polling=100)
+    seconds = time.perf_counter() - start
+    if await page.locator(FAILURES).count():
+        message = (await page.locator(FAILURES).first.inner_text()).strip().splitlines()
+        raise RuntimeError(f"error shown: {message[0][:120] if message else '?'}")
+    translations = await page.locator(TRANSLATIONS).all_inner_texts()
+    headings = " ".join(await page.locator(HEADINGS).all_inner_texts())
+    if len(translations) != len(expect.models) or not all(t.strip() for t in translations):
+        raise RuntimeError(f"{len(translations)} translations shown, expected {len(expect.models)}")
+    missing = [m for m in expect.models if m not in headings]
+    if missing:
+        raise RuntimeError(f"no heading for {', '.join(missing)}")
+    return seconds
+
+
+async def run_session(page, sentences: list[str], expect: Expect, deadline: float, think: float,
+                      rng: random.Random, timeout_ms: int) -> Tally:
+    """Submit `sentences` in order (at most once each) until the deadline, thinking between them."""
+    tally = Tally()
+    for text in sentences:
+        if time.monotonic() >= deadline:
+            break
+        try:
+            tally.seconds.append(await submit(page, text, expect, timeout_ms))
+        except Exception as exc:  # noqa: BLE001 (Playwright's errors and ours: all count as errors)
+            tally.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}")
+        pause = min(think * rng.uniform(0.5, 1.5), deadline - time.monotonic())
+        if pause > 0:
+            await asyncio.sleep(pause)
+    return tally
+
+
+async def sample_rss(pid: int, every: float, samples: list[int], stop: asyncio.Event) -> None:
+    """Append the server tree's RSS (KiB) to `samples` every `every` s until `stop` is set, then once more."""
+    while not stop.is_set():
+        samples.append(tree_rss_kib(pid))
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=every)
+        except asyncio.TimeoutError:
+            pass
+    samples.append(tree_rss_kib(pid))
+
+
+def percentile(values: list[float], q: float) -> float:
+    """q-th percentile (0-100) by linear interpolation; nan without values."""
+    if not values:
+        return math.nan
+    xs = sorted(values)
+    pos = (len(xs) - 1) * q / 100
+    lo, hi = math.floor(pos), math.ceil(pos)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+async def drive(url: str, pid: int, sentences: list[str], models: list[str], expect: Expect, args) -> dict:
+    """Both phases in one browser; returns the figures."""
+    from playwright.async_api import async_playwright
+
+    timeout_ms = int(args.timeout * 1000)
+    query = {"models": ",".join(models), "beam": 1, "lp": 1.0}
+    single, rest = sentences[:args.single], sentences[args.single:]
+    async with async_playwright() as p:
+        browser = await launch_browser(p)
+        try:
+            page = await open_session(browser, url, {**query, "text": rest[-1]}, timeout_ms)
+            alone = await run_session(page, single, expect, math.inf, 0.0, random.Random(0), timeout_ms)
+            await page.context.close()
+            # each session: its own seeded order of the other sentences; it opens on its last one
+            orders = [random.Random(i + 1).sample(rest, len(rest)) for i in range(args.sessions)]
+            pages = await asyncio.gather(*(open_session(browser, url, {**query, "text": order[-1]}, timeout_ms)
+                                           for order in orders), return_exceptions=True)
+            samples: list[int] = []
+            stop = asyncio.Event()
+            sampler = asyncio.create_task(sample_rss(pid, args.sample, samples, stop))
+            deadline = time.monotonic() + args.minutes * 60
+            tallies = await asyncio.gather(*(
+                run_session(page, order[:-1], expect, deadline, args.think, random.Random(-i - 1), timeout_ms)
+                for i, (page, order) in enumerate(zip(pages, orders)) if not isinstance(page, BaseException)))
+            stop.set()
+            await sampler
+        finally:
+            await browser.close()
+    seconds = [s for t in tallies for s in t.seconds]
+    errors = [e for t in tallies for e in t.errors] + [f"session did not open: {type(page).__name__}"
+                                                        for page in pages if isinstance(page, BaseException)]
+    return {"alone": alone, "seconds": seconds, "errors": errors, "rss": samples}
+
+
+def report(args, figures: dict) -> None:
+    alone, seconds, errors, rss = figures["alone"], figures["seconds"], figures["errors"], figures["rss"]
+    p95_single, p95_load = percentile(alone.seconds, 95), percentile(seconds, 95)
+    start, peak, end = rss[0] / 1024, max(rss) / 1024, rss[-1] / 1024
+    lines = [
+        ("single-session requests", f"{len(alone.seconds)}", f"({len(alone.errors)} errors)"),
+        ("single-session p50", f"{percentile(alone.seconds, 50):.3f}", "s"),
+        ("single-session p95", f"{p95_single:.3f}", "s"),
+        ("sessions", f"{args.sessions}", ""),
+        ("minutes", f"{args.minutes:g}", ""),
+        ("requests", f"{len(seconds) + len(errors)}", ""),
+        ("errors", f"{len(errors)}", "(target 0)"),
+        ("p50 under load", f"{percentile(seconds, 50):.3f}", "s"),
+        ("p95 under load", f"{p95_load:.3f}", "s"),
+        ("p95 ratio load/single", f"{p95_load / p95_single if p95_single else math.nan:.2f}", "(target <= 2)"),
+        ("server RSS start", f"{start:.1f}", "MiB"),
+        ("server RSS peak", f"{peak:.1f}", "MiB"),
+        ("server RSS end", f"{end:.1f}", "MiB"),
+        ("RSS growth end vs start", f"{(end - start) / start * 100:.1f}", "% (target <= 10)"),
+    ]
+    for name, value, unit in lines:
+        print(f"{name + ':':26s} {value:>9s} {unit}".rstrip())
+    for error in sorted(set(alone.errors + errors))[:5]:
+        print(f"  error: {error}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sessions", type=int, default=20, help="concurrent browser sessions (default 20)")
+    ap.add_argument("--minutes", type=float, default=5.0, help="length of the load phase (default 5)")
+    ap.add_argument("--think", type=float, default=2.0, help="mean pause between requests, s (default 2, +-50%%)")
+    ap.add_argument("--checkpoints", type=Path, default=None,
+                    help="checkpoints root (default $S2S_CHECKPOINTS or checkpoints/; tiny ones when empty)")
+    ap.add_argument("--single", type=int, default=10, help="sentences in the single-session phase (default 10)")
+    ap.add_argument("--timeout", type=float, default=60.0, help="longest wait for one result, s (default 60)")
+    ap.add_argument("--sample", type=float, default=2.0, help="RSS sampling interval, s (default 2)")
+    args = ap.parse_args(argv)
+    if not CHROMIUM.exists():
+        print(f"{CHROMIUM} is absent (apt-get install -y chromium)", file=sys.stderr)
+        return 1
+    from ..data import load_split
+
+    sources = [ex.source for ex in load_split("test", "eng", "spa")]
+    sentences = random.Random(0).sample(sources, len(sources))
+    with checkpoints_root(args.checkpoints) as root:
+        chosen, vanilla = pick_models(root)
+        models = chosen[:2]  # the home page's default pair: vanilla vs Bahdanau
+        n_attn = len(models) - (vanilla in models)  # a heatmap each, plus their difference for two
+        expect = Expect(tuple(m.split("/", 1)[1] for m in models), n_attn + (n_attn > 1))
+        print(f"checkpoints: {root}\nmodels: {', '.join(models)}; greedy; CPU cores: {os.cpu_count()}; "
+              f"think {args.think:g} s; {len(sentences)} test sentences")
+        with contextlib.ExitStack() as stack:
+            try:
+                url, proc = stack.enter_context(serve(root))
+            except (RuntimeError, TimeoutError) as exc:
+                print(f"the server could not start: {exc}", file=sys.stderr)
+                return 1
+            figures = asyncio.run(drive(url, proc.pid, sentences, models, expect, args))
+    report(args, figures)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""The load-test command, small: 2 browser sessions for ~20 s against the tiny checkpoints.
+
+Checks that it runs end to end and reports figures (requests made, none failed, numbers
+parse); the figures themselves are not judged here. Needs /usr/bin/chromium, else skipped.
+"""
+
+import math
+
+import pytest
+
+from app_fixtures import tiny_root  # noqa: F401  (fixture)
+from s2s.ui import bench_app, load
+
+pytestmark = pytest.mark.skipif(not bench_app.CHROMIUM.exists(),
+                                reason="/usr/bin/chromium is absent (install it: apt-get install -y chromium)")
+FIGURES = ("single-session p50", "single-session p95", "requests", "errors", "p50 under load", "p95 under load",
+           "p95 ratio load/single", "server RSS start", "server RSS peak", "server RSS end", "RSS growth end vs start")
+
+
+def test_load_two_sessions(tiny_root, capsys):
+    pytest.importorskip("playwright.async_api")
+    code = load.main(["--sessions", "2", "--minutes", "0.3", "--single", "3", "--think", "1",
+                      "--checkpoints", str(tiny_root)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    figures = {}
+    for line in out.splitlines():
+        name, sep, rest = line.partition(":")
+        if sep and rest.split():
+            figures[name.strip()] = rest.split()[0]
+    values = {name: float(figures[name]) for name in FIGURES}  # KeyError / ValueError: not reported
+    assert all(math.isfinite(v) for v in values.values()), out
+    assert values["requests"] > 0 and values["errors"] == 0, out
+    assert values["server RSS start"] > 0 and values["server RSS peak"] >= values["server RSS end"], out
