@@ -87,8 +87,8 @@ def wait_done(page, n_texts: int, n_charts: int, timeout_ms: int = 60_000) -> No
     page.wait_for_function(DONE_JS, arg=[n_texts, n_charts], timeout=timeout_ms, polling=100)
 
 
-def tree_rss_kib(pid: int) -> int:
-    """VmRSS of `pid` and all its descendants, in KiB (from /proc)."""
+def tree_pids(pid: int) -> set[int]:
+    """`pid` and all its descendants (from /proc)."""
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, ValueError, IndexError):
@@ -99,13 +99,34 @@ def tree_rss_kib(pid: int) -> int:
         frontier.pop()
         family.update(kids)
         frontier.extend(kids)
+    return family
+
+
+def tree_rss_kib(pid: int) -> int:
+    """VmRSS of `pid` and all its descendants, in KiB (from /proc)."""
     total = 0
-    for p in family:
+    for p in tree_pids(pid):
         with contextlib.suppress(OSError):
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
     return total
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of `pid` and its live descendants (from /proc)."""
+    ticks = 0
+    for p in tree_pids(pid):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu_seconds() -> float:
+    """CPU seconds spent by all cores, busy or idle (from /proc/stat)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    return sum(int(x) for x in fields) / os.sysconf("SC_CLK_TCK")
 
 
 def pick_models(root: Path) -> tuple[list[str], str | None]:

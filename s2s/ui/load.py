@@ -8,7 +8,7 @@ with Debian's chromium through Playwright (one browser, one context per session)
 - under load: N sessions at once for M minutes. Each walks its own seeded shuffle of the test split
   (so most sentences are new: the result caches fill up and must stay bounded), submits a sentence,
   waits for the results (at most --timeout s), checks that a translation shows for every model and
-  no exception or error box does, then thinks --think s (jittered) before the next one;
+  no exception or error box does, then reads them for --think s (jittered) before the next one;
 - server RSS (VmRSS of the server's process tree), sampled every --sample s: at the start (after
   warm-up: the single-session phase done and every session's page loaded), peak and end.
 A request counts as an error when it times out or its page shows a wrong result.
@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from .bench_app import CHROMIUM, DONE_JS, checkpoints_root, launch_browser, pick_models, serve, tree_rss_kib
+from .bench_app import (CHROMIUM, DONE_JS, checkpoints_root, launch_browser, machine_cpu_seconds, pick_models, serve,
+                        tree_cpu_seconds, tree_rss_kib)
 
 TRANSLATIONS = '[data-testid="stMarkdownContainer"] h4'
 HEADINGS = '[data-testid="stHeading"]'
@@ -148,9 +149,11 @@ async def drive(url: str, pid: int, sentences: list[str], models: list[str], exp
             stop = asyncio.Event()
             sampler = asyncio.create_task(sample_rss(pid, args.sample, samples, stop))
             deadline = time.monotonic() + args.minutes * 60
+            cpu0 = tree_cpu_seconds(pid), machine_cpu_seconds()
             tallies = await asyncio.gather(*(
                 run_session(page, order[:-1], expect, deadline, args.think, random.Random(-i - 1), timeout_ms)
                 for i, (page, order) in enumerate(zip(pages, orders)) if not isinstance(page, BaseException)))
+            cpu = tree_cpu_seconds(pid) - cpu0[0], machine_cpu_seconds() - cpu0[1]
             stop.set()
             await sampler
         finally:
@@ -158,7 +161,7 @@ async def drive(url: str, pid: int, sentences: list[str], models: list[str], exp
     seconds = [s for t in tallies for s in t.seconds]
     errors = [e for t in tallies for e in t.errors] + [f"session did not open: {type(page).__name__}"
                                                         for page in pages if isinstance(page, BaseException)]
-    return {"alone": alone, "seconds": seconds, "errors": errors, "rss": samples}
+    return {"alone": alone, "seconds": seconds, "errors": errors, "rss": samples, "cpu": cpu}
 
 
 def report(args, figures: dict) -> None:
@@ -180,6 +183,8 @@ def report(args, figures: dict) -> None:
         ("server RSS peak", f"{peak:.1f}", "MiB"),
         ("server RSS end", f"{end:.1f}", "MiB"),
         ("RSS growth end vs start", f"{(end - start) / start * 100:.1f}", "% (target <= 10)"),
+        # the browsers run on the same cores: how much of the machine the server itself used
+        ("server CPU under load", f"{figures['cpu'][0] / figures['cpu'][1] * 100:.0f}", "% of all cores' time"),
     ]
     for name, value, unit in lines:
         print(f"{name + ':':26s} {value:>9s} {unit}".rstrip())
@@ -191,7 +196,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sessions", type=int, default=20, help="concurrent browser sessions (default 20)")
     ap.add_argument("--minutes", type=float, default=5.0, help="length of the load phase (default 5)")
-    ap.add_argument("--think", type=float, default=2.0, help="mean pause between requests, s (default 2, +-50%%)")
+    ap.add_argument("--think", type=float, default=10.0,
+                    help="mean time a session reads its results before the next sentence, s (default 10, +-50%%)")
     ap.add_argument("--checkpoints", type=Path, default=None,
                     help="checkpoints root (default $S2S_CHECKPOINTS or checkpoints/; tiny ones when empty)")
     ap.add_argument("--single", type=int, default=10, help="sentences in the single-session phase (default 10)")
