@@ -20,7 +20,8 @@ def _num(value) -> str:
 def _decoding(test: dict) -> str:
     if not test:
         return "–"
-    return "greedy" if test.get("beam", 1) == 1 else f"beam {test['beam']}, α {test.get('length_penalty', 1.0):g}"
+    search = "greedy" if test.get("beam", 1) == 1 else f"beam {test['beam']}, α {test.get('length_penalty', 1.0):g}"
+    return f"{search}, {test['weights']} weights" if "weights" in test else search
 
 
 def results_table(root: Path = CHECKPOINTS_DIR) -> str:

@@ -20,7 +20,7 @@ def test_table_rows_come_from_the_cards(tmp_path):
     assert len(lines) == 4  # header, rule, two checkpoints
     evaluated = next(line for line in lines if "eng-spa/evaluated" in line)
     cells = [c.strip() for c in evaluated.strip("|").split("|")]
-    assert cells[1] == "beam 2, α 1"
+    assert cells[1] == f"beam 2, α 1, {metrics['weights']} weights"
     assert cells[2] == f"{metrics['bleu']:.1f}" and cells[3] == f"{metrics['chrf']:.1f}"
     fresh = next(line for line in lines if "eng-spa/fresh" in line)
     assert fresh.count("–") >= 10  # no test metrics: dashes, never made-up numbers
