@@ -83,11 +83,12 @@ def test_scores_match_the_docstring_formulas():
     query, memory, _ = _inputs()
     torch.manual_seed(0)
     dot = make_scorer("dot", Q, M, A)
-    assert torch.allclose(dot.score(query, dot.precompute(memory)), query @ memory.transpose(1, 2), atol=1e-5)
+    scale = Q**-0.5  # dot and general are scaled by the state size
+    assert torch.allclose(dot.score(query, dot.precompute(memory)), query @ memory.transpose(1, 2) * scale, atol=1e-5)
 
     general = make_scorer("general", Q, M, A)
     w = general.key_proj.weight  # [Q, M]
-    expected = torch.einsum("btq,qm,bsm->bts", query, w, memory)
+    expected = torch.einsum("btq,qm,bsm->bts", query, w, memory) * scale
     assert torch.allclose(general.score(query, general.precompute(memory)), expected, atol=1e-4)
 
     for name in ("bahdanau", "concat"):

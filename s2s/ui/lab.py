@@ -23,8 +23,8 @@ BACKGROUND = 300  # test sources behind the typed sentences in the projection
 # the scoring function and the rest of one attention step, per attention type (st.latex)
 SCORE = {
     "bahdanau": r"e_{tj} = v_a^\top \tanh(W_a s_{t-1} + U_a h_j)",
-    "dot": r"e_{tj} = h_t^\top h_j",
-    "general": r"e_{tj} = h_t^\top W_a h_j",
+    "dot": r"e_{tj} = h_t^\top h_j \,/\, \sqrt{d}",
+    "general": r"e_{tj} = h_t^\top W_a h_j \,/\, \sqrt{d}",
     "concat": r"e_{tj} = v_a^\top \tanh(W_a [h_t; h_j])",
 }
 STEP = {
