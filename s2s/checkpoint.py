@@ -153,8 +153,8 @@ def _checked_file(path: Path, section: dict, what: str, error: type) -> Path:
 def load(path: Path | str, name: str | None = None, fast: bool = True) -> Checkpoint:
     """Rebuild a model from its checkpoint directory alone, in eval mode.
 
-    `fast`: decode with bf16 weights packed for oneDNN (`fast.freeze`); False keeps the
-    fp32 modules (what training computed with).
+    `fast`: decode with int8 weights (`fast.freeze`, what the app and the CLI use); False
+    keeps the fp32 modules (what training computed with).
     """
     path = Path(path).resolve()
     if not path.is_dir():

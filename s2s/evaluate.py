@@ -16,8 +16,8 @@ from typing import Callable, Iterable
 from sacrebleu.metrics import BLEU, CHRF
 
 from .checkpoint import Checkpoint
-from .fast import frozen
 from .data import LENGTH_BUCKETS, Example, length_bucket, load_split, word_count
+from .fast import frozen
 from .translate import translate
 
 CONCAT_SIZES = (2, 3, 4)
