@@ -30,7 +30,7 @@ def _evaluate(args) -> int:
     from tqdm import tqdm
 
     ckpt = load(args.checkpoint)
-    bar = tqdm(desc="translating", unit="sent")
+    bar = tqdm(desc="translating", unit="sent", mininterval=1.0 if sys.stderr.isatty() else 30.0)
 
     def progress(done: int, total: int) -> None:
         bar.total = total

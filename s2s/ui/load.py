@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
+import numpy as np
+
 from .bench_app import (CHROMIUM, DONE_JS, checkpoints_root, launch_browser, machine_cpu_seconds, pick_models, serve,
                         tree_cpu_seconds, tree_rss_kib)
 
@@ -119,13 +121,8 @@ async def sample_rss(pid: int, every: float, samples: list[int], stop: asyncio.E
 
 
 def percentile(values: list[float], q: float) -> float:
-    """q-th percentile (0-100) by linear interpolation; nan without values."""
-    if not values:
-        return math.nan
-    xs = sorted(values)
-    pos = (len(xs) - 1) * q / 100
-    lo, hi = math.floor(pos), math.ceil(pos)
-    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+    """q-th percentile (0-100, linear interpolation); nan without values."""
+    return float(np.percentile(values, q)) if values else math.nan
 
 
 async def drive(url: str, pid: int, sentences: list[str], models: list[str], expect: Expect, args) -> dict:
