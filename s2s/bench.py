@@ -24,7 +24,7 @@ from .fast import freeze, frozen
 from .data import DATA_ROOT, load_pairs
 from .model import Seq2Seq
 from .tokenizer import Tokenizer
-from .train import make_loss, make_optimizer, train_step
+from .train import keep_freed_memory, make_loss, make_optimizer, train_step
 from .translate import translate
 
 SENTENCE = "I would like to visit my grandmother tomorrow."  # 8 words
@@ -34,6 +34,7 @@ TOKENIZER = DATA_ROOT / "eng-spa" / "spm8000.model"
 def training_throughput(cfg: ModelConfig, tokenizer: Tokenizer, seconds: float, threads: int) -> dict:
     """Target tokens/s of `train_step` on dev-split batches of 64, after 5 warm-up batches."""
     torch.set_num_threads(threads)
+    keep_freed_memory()  # as `s2s train` does
     torch.manual_seed(0)
     data = [(tokenizer.encode(s), tokenizer.encode(t)) for s, t in load_pairs("dev", "eng", "spa")]
     batches = epoch_batches([(len(s), len(t)) for s, t in data], 64, seed=0, epoch=0)

@@ -1,7 +1,10 @@
 """Training: config loading, a tiny run that writes a checkpoint, exact resume after a stop."""
 
 import json
+import os
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -100,3 +103,30 @@ def test_resume_after_interrupt_matches_an_uninterrupted_run(tmp_path, monkeypat
     a, b = straight.model.state_dict(), resumed.model.state_dict()
     assert all(torch.equal(a[k], b[k]) for k in a)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handlers restored
+
+
+FAULTS_SCRIPT = """
+import resource, sys, torch
+from s2s.train import keep_freed_memory
+kept = sys.argv[1] == "kept" and keep_freed_memory()
+torch.zeros(10_000_000)  # 40 MB: above glibc's largest automatic mmap threshold (32 MB)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(10):
+    torch.zeros(10_000_000)  # zero-filled, freed: every page touched
+print(kept, resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+def test_keep_freed_memory_reuses_large_blocks_instead_of_faulting_them_in_again():
+    def faults(mode: str) -> tuple[bool, int]:
+        out = subprocess.run([sys.executable, "-c", FAULTS_SCRIPT, mode], capture_output=True, text=True, check=True)
+        kept, count = out.stdout.split()
+        return kept == "True", int(count)
+
+    _, default = faults("default")
+    kept, reused = faults("kept")
+    if not kept:
+        pytest.skip("no glibc mallopt on this platform")
+    block_pages = 10_000_000 * 4 // os.sysconf("SC_PAGE_SIZE")
+    assert default >= 8 * block_pages  # by default each of the ten rounds maps the block afresh
+    assert reused <= 2 * block_pages  # kept: the block is faulted in once and then reused
