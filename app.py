@@ -1,10 +1,14 @@
 """Attention Lab: `streamlit run app.py`. Navigation and sidebar only; each page is in pages/."""
 
 import streamlit as st
+import torch
 
 from s2s.ui import models, widgets
 from s2s.ui.strings import t
 
+# one intra-op thread per request: concurrent sessions spread over the cores instead of
+# contending for them (a sentence is small; the latency benchmark also runs on one thread)
+torch.set_num_threads(1)
 st.set_page_config(page_title="Attention Lab", page_icon=":material/translate:", layout="wide")
 # navigation first: widgets created before it get another identity on the first rerun after
 # loading the page, which loses the first click (page titles still follow the language: the
