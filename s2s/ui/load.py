@@ -197,7 +197,7 @@ def main(argv=None) -> int:
                     help="mean time a session reads its results before the next sentence, s (default 10, +-50%%)")
     ap.add_argument("--checkpoints", type=Path, default=None,
                     help="checkpoints root (default $S2S_CHECKPOINTS or checkpoints/; tiny ones when empty)")
-    ap.add_argument("--single", type=int, default=10, help="sentences in the single-session phase (default 10)")
+    ap.add_argument("--single", type=int, default=20, help="sentences in the single-session phase (default 20)")
     ap.add_argument("--timeout", type=float, default=60.0, help="longest wait for one result, s (default 60)")
     ap.add_argument("--sample", type=float, default=2.0, help="RSS sampling interval, s (default 2)")
     args = ap.parse_args(argv)
