@@ -177,7 +177,8 @@ def load(path: Path | str, name: str | None = None, fast: bool = True) -> Checkp
     except (SafetensorError, OSError, ValueError) as exc:
         raise CheckpointCorrupt(f"{weights_file} cannot be read: {exc}") from None
     try:
-        model = Seq2Seq(cfg)
+        with torch.device("meta"):  # shapes only: no random init, every tensor comes from the file
+            model = Seq2Seq(cfg)
     except (ConfigError, ValueError, RuntimeError) as exc:
         raise CheckpointMismatch(f"{path}: the card's model cannot be built: {exc}") from None
     expected = model.state_dict()
@@ -185,7 +186,7 @@ def load(path: Path | str, name: str | None = None, fast: bool = True) -> Checkp
     problems += [k for k in expected if k in tensors and tensors[k].shape != expected[k].shape]
     if problems:
         raise CheckpointMismatch(f"{path}: weights do not fit the card's model ({', '.join(problems[:5])})")
-    model.load_state_dict({k: v.float() for k, v in tensors.items()})
+    model.load_state_dict({k: v.float() for k, v in tensors.items()}, assign=True)
     model.eval().requires_grad_(False)
     if fast:
         freeze(model)

