@@ -130,10 +130,10 @@ def tree_cpu_seconds(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def machine_cpu_seconds() -> float:
-    """CPU seconds spent by all cores, busy or idle (from /proc/stat)."""
-    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-    return sum(int(x) for x in fields) / os.sysconf("SC_CLK_TCK")
+def machine_cpu_seconds() -> tuple[float, float]:
+    """CPU seconds of all cores: (all, idle) (from /proc/stat; idle includes iowait)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return sum(fields) / os.sysconf("SC_CLK_TCK"), (fields[3] + fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def pick_models(root: Path) -> tuple[list[str], str | None]:

@@ -9,6 +9,7 @@ with Debian's chromium through Playwright (one browser, one context per session)
   (so most sentences are new: the result caches fill up and must stay bounded), submits a sentence,
   waits for the results (at most --timeout s), checks that a translation shows for every model and
   no exception or error box does, then reads them for --think s (jittered) before the next one;
+  sessions start at random offsets within one think time;
 - server RSS (VmRSS of the server's process tree), sampled every --sample s: at the start (after
   warm-up: the single-session phase done and every session's page loaded), peak and end.
 A request counts as an error when it times out or its page shows a wrong result.
@@ -61,12 +62,14 @@ class Tally:
     errors: list[str] = field(default_factory=list)
 
 
-async def open_session(browser, url: str, query: dict, timeout_ms: int):
-    """A new context on the home page with `query`, its first run finished (not checked); returns the page."""
+async def open_session(browser, url: str, query: dict, expect: Expect, timeout_ms: int):
+    """A new context on the home page with `query`, its first run rendered (not checked: results and
+    charts, so the browser has loaded the chart library before the timed part); returns the page."""
     context = await browser.new_context(viewport=VIEWPORT)
     page = await context.new_page()
     await page.goto(f"{url}/?{urlencode(query)}")
-    await page.wait_for_function(READY_JS, arg=[0, 0, query["text"]], timeout=timeout_ms, polling=100)
+    await page.wait_for_function(READY_JS, arg=[len(expect.models), expect.charts, query["text"]],
+                                 timeout=timeout_ms, polling=100)
     return page
 
 
@@ -94,8 +97,10 @@ async def submit(page, text: str, expect: Expect, timeout_ms: int) -> float:
 
 async def run_session(page, sentences: list[str], expect: Expect, deadline: float, think: float,
                       rng: random.Random, timeout_ms: int) -> Tally:
-    """Submit `sentences` in order (at most once each) until the deadline, thinking between them."""
+    """Submit `sentences` in order (at most once each) until the deadline, thinking between them.
+    The first one after a random part of one think time: sessions do not all click at once."""
     tally = Tally()
+    await asyncio.sleep(think * rng.uniform(0, 1))
     for text in sentences:
         if time.monotonic() >= deadline:
             break
@@ -135,22 +140,23 @@ async def drive(url: str, pid: int, sentences: list[str], models: list[str], exp
     async with async_playwright() as p:
         browser = await launch_browser(p)
         try:
-            page = await open_session(browser, url, {**query, "text": rest[-1]}, timeout_ms)
+            page = await open_session(browser, url, {**query, "text": rest[-1]}, expect, timeout_ms)
             alone = await run_session(page, single, expect, math.inf, 0.0, random.Random(0), timeout_ms)
             await page.context.close()
             # each session: its own seeded order of the other sentences; it opens on its last one
             orders = [random.Random(i + 1).sample(rest, len(rest)) for i in range(args.sessions)]
-            pages = await asyncio.gather(*(open_session(browser, url, {**query, "text": order[-1]}, timeout_ms)
+            pages = await asyncio.gather(*(open_session(browser, url, {**query, "text": order[-1]}, expect, timeout_ms)
                                            for order in orders), return_exceptions=True)
             samples: list[int] = []
             stop = asyncio.Event()
             sampler = asyncio.create_task(sample_rss(pid, args.sample, samples, stop))
             deadline = time.monotonic() + args.minutes * 60
-            cpu0 = tree_cpu_seconds(pid), machine_cpu_seconds()
+            cpu0 = tree_cpu_seconds(pid), tree_cpu_seconds(os.getpid()), *machine_cpu_seconds()
             tallies = await asyncio.gather(*(
                 run_session(page, order[:-1], expect, deadline, args.think, random.Random(-i - 1), timeout_ms)
                 for i, (page, order) in enumerate(zip(pages, orders)) if not isinstance(page, BaseException)))
-            cpu = tree_cpu_seconds(pid) - cpu0[0], machine_cpu_seconds() - cpu0[1]
+            cpu = [now - then for now, then in zip((tree_cpu_seconds(pid), tree_cpu_seconds(os.getpid()),
+                                                     *machine_cpu_seconds()), cpu0)]
             stop.set()
             await sampler
         finally:
@@ -180,9 +186,11 @@ def report(args, figures: dict) -> None:
         ("server RSS peak", f"{peak:.1f}", "MiB"),
         ("server RSS end", f"{end:.1f}", "MiB"),
         ("RSS growth end vs start", f"{(end - start) / start * 100:.1f}", "% (target <= 10)"),
-        # the browsers run on the same cores: how much of the machine the server itself used
-        ("server CPU under load", f"{figures['cpu'][0] / figures['cpu'][1] * 100:.0f}", "% of all cores' time"),
     ]
+    # the browsers run on the same cores: who used the machine during the load phase
+    server, ours, machine, idle = figures["cpu"]  # ours: this process and its children (server included)
+    lines += [(f"{name} CPU under load", f"{value / machine * 100:.0f}", "% of all cores' time")
+              for name, value in (("machine", machine - idle), ("server", server), ("browsers + harness", ours - server))]
     for name, value, unit in lines:
         print(f"{name + ':':26s} {value:>9s} {unit}".rstrip())
     for error in sorted(set(alone.errors + errors))[:5]:
