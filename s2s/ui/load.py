@@ -187,10 +187,11 @@ def report(args, figures: dict) -> None:
         ("server RSS end", f"{end:.1f}", "MiB"),
         ("RSS growth end vs start", f"{(end - start) / start * 100:.1f}", "% (target <= 10)"),
     ]
-    # the browsers run on the same cores: who used the machine during the load phase
-    server, ours, machine, idle = figures["cpu"]  # ours: this process and its children (server included)
-    lines += [(f"{name} CPU under load", f"{value / machine * 100:.0f}", "% of all cores' time")
-              for name, value in (("machine", machine - idle), ("server", server), ("browsers + harness", ours - server))]
+    # the browsers run on the same cores: who used the machine during the load phase ("browsers":
+    # this process's children but the server: chromium, Playwright's driver; and this process)
+    server, ours, machine, idle = figures["cpu"]
+    lines += [(name, f"{value / machine * 100:.0f}", "% of all cores' time under load")
+              for name, value in (("machine busy", machine - idle), ("server CPU", server), ("browsers CPU", ours - server))]
     for name, value, unit in lines:
         print(f"{name + ':':26s} {value:>9s} {unit}".rstrip())
     for error in sorted(set(alone.errors + errors))[:5]:
