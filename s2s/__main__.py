@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -25,8 +26,8 @@ def _train(args) -> int:
 
 
 def _evaluate(args) -> int:
-    from .checkpoint import load, write_card
-    from .evaluate import evaluate
+    from .checkpoint import load, read_card, write_card
+    from .evaluate import baseline_record, evaluate
     from tqdm import tqdm
 
     ckpt = load(args.checkpoint)
@@ -52,6 +53,17 @@ def _evaluate(args) -> int:
         lines = ["source\tpart\thypothesis"] + ["\t".join(row) for row in outputs]
         (ckpt.path / "test_outputs.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
         print(f"wrote metrics.test into {ckpt.path / 'card.json'}")
+    if args.baseline_for:
+        shipped = Path(args.baseline_for).resolve()
+        card = read_card(shipped)
+        if "test" not in card.get("metrics", {}) or args.limit is not None or args.no_write:
+            print(f"error: --baseline-for needs a full evaluation of both; evaluate {shipped} first", file=sys.stderr)
+            return 2
+        record = baseline_record(card["metrics"]["test"], metrics, os.path.relpath(ckpt.path))
+        card["metrics"]["baseline"] = record
+        write_card(shipped, card)
+        print(f"{shipped.name} against {ckpt.name}: BLEU {record['delta_bleu']:+.2f}, chrF {record['delta_chrf']:+.2f}"
+              f" (written into {shipped / 'card.json'} as metrics.baseline)")
     return 0
 
 
@@ -119,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--length-penalty", type=float, default=1.0)
     p.add_argument("--limit", type=int, default=None, help="only the first N sentences of each part (not written)")
     p.add_argument("--no-write", action="store_true", help="print only; leave the card as it is")
+    p.add_argument("--baseline-for", metavar="CHECKPOINT_DIR",
+                   help="this checkpoint is that one's baseline (e.g. without source reversal): also write the "
+                        "differences into that card as metrics.baseline")
     p.set_defaults(run=_evaluate)
 
     p = sub.add_parser("translate", help="translate text given as arguments or one sentence per line on stdin")

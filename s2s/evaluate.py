@@ -109,3 +109,26 @@ def evaluate(
     result.update(split=split, beam=beam, length_penalty=length_penalty, weights="int8" if frozen(ckpt.model) else "fp32")
     outputs = [(ex.source, ex.part, hyps[id(ex)]) for ex in random_part + long_part]
     return result, outputs
+
+
+def baseline_record(metrics: dict, baseline: dict, name: str) -> dict:
+    """What a shipped card keeps (as `metrics.baseline`) about the run it is measured against, e.g.
+    the reversed LSTM against the same model without reversal: the baseline's test BLEU and chrF
+    and the differences, shipped minus baseline, overall, by source length and on joined inputs.
+    Both must come from the same decoding (beam, length penalty, weights), else ValueError."""
+    setting = ("beam", "length_penalty", "weights")
+    if [metrics.get(k) for k in setting] != [baseline.get(k) for k in setting]:
+        raise ValueError(f"decoded differently: {[metrics.get(k) for k in setting]} against {[baseline.get(k) for k in setting]}")
+
+    def delta(a: dict, b: dict) -> float:
+        return round(a["bleu"] - b["bleu"], 2)
+
+    return {
+        "checkpoint": name,
+        "bleu": baseline["bleu"],
+        "chrf": baseline["chrf"],
+        "delta_bleu": delta(metrics, baseline),
+        "delta_chrf": round(metrics["chrf"] - baseline["chrf"], 2),
+        "delta_bleu_by_length": {b: delta(m, baseline["by_length"][b]) for b, m in metrics["by_length"].items()},
+        "delta_bleu_concat": {k: delta(m, baseline["concat"][k]) for k, m in metrics["concat"].items()},
+    }

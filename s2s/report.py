@@ -25,10 +25,12 @@ def _decoding(test: dict) -> str:
 
 
 def results_table(root: Path = CHECKPOINTS_DIR) -> str:
-    """Markdown table: one row per checkpoint, BLEU/chrF overall, BLEU by length and concatenated."""
+    """Markdown table: one row per checkpoint, BLEU/chrF overall, BLEU by length and concatenated;
+    below it a line per card that records a baseline (`python -m s2s evaluate --baseline-for`)."""
     head = ["checkpoint", "decoding", "BLEU", "chrF", *(f"BLEU {b}" for b in LENGTH_BUCKETS),
             *(f"BLEU ×{k}" for k in CONCAT_SIZES), "MB", "trained"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    notes = []
     for name in list_checkpoints(root):
         card = read_card(root / name)
         test = card.get("metrics", {}).get("test") or {}
@@ -48,4 +50,8 @@ def results_table(root: Path = CHECKPOINTS_DIR) -> str:
             "–" if minutes is None else f"{minutes / 60:.0f} min",
         ]
         lines.append("| " + " | ".join(row) + " |")
-    return "\n".join(lines)
+        if "baseline" in card.get("metrics", {}):
+            base = card["metrics"]["baseline"]
+            notes.append(f"- {name} against its baseline {base['checkpoint']} (BLEU {base['bleu']:.1f}): "
+                         f"BLEU {base['delta_bleu']:+.1f}, chrF {base['delta_chrf']:+.1f}")
+    return "\n".join(lines + ([""] + notes if notes else []))

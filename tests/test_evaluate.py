@@ -4,7 +4,7 @@ import pytest
 
 from s2s.checkpoint import load
 from s2s.data import LENGTH_BUCKETS, Example
-from s2s.evaluate import CONCAT_SIZES, concat_examples, corpus_scores, evaluate
+from s2s.evaluate import CONCAT_SIZES, baseline_record, concat_examples, corpus_scores, evaluate
 from tiny import make_checkpoint
 
 
@@ -56,3 +56,19 @@ def test_evaluate_layout_on_a_tiny_checkpoint(tmp_path):
     assert all(m["n"] <= 2 for m in metrics["concat"].values())
     assert len(outputs) == 6 and {part for _, part, _ in outputs} == {"random", "long"}
     assert seen[-1][0] == seen[-1][1] and metrics["signature"]["bleu"]
+
+
+def test_baseline_record_differences_and_refusal():
+    def metrics(bleu, beam=5):
+        return {"bleu": bleu, "chrf": bleu + 10, "beam": beam, "length_penalty": 1.0, "weights": "int8",
+                "by_length": {"1-5": {"bleu": bleu + 1}, "21+": {"bleu": bleu - 5}},
+                "concat": {"2": {"bleu": bleu - 1}, "4": {"bleu": bleu - 9}}}
+
+    record = baseline_record(metrics(35.81), metrics(33.0), "runs/eng-spa/vanilla-lstm/checkpoint")
+    assert record["checkpoint"] == "runs/eng-spa/vanilla-lstm/checkpoint"
+    assert (record["bleu"], record["chrf"]) == (33.0, 43.0)
+    assert record["delta_bleu"] == 2.81 and record["delta_chrf"] == 2.81
+    assert record["delta_bleu_by_length"] == {"1-5": 2.81, "21+": 2.81}
+    assert record["delta_bleu_concat"] == {"2": 2.81, "4": 2.81}
+    with pytest.raises(ValueError, match="decoded differently"):
+        baseline_record(metrics(35.81), metrics(33.0, beam=1), "x")

@@ -50,3 +50,25 @@ def test_evaluate_limit_prints_and_leaves_the_card(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "BLEU" in out and "21+ words" in out and "concat 4" in out and "BLEU signature: nrefs:" in out
     assert (ckpt / "card.json").read_text() == card_before
+
+
+def test_evaluate_baseline_for_writes_the_differences_into_the_other_card(tmp_path, monkeypatch, capsys):
+    import s2s.evaluate
+    from s2s.checkpoint import load, read_card, write_card
+
+    shipped, baseline = make_checkpoint(tmp_path / "reversed"), make_checkpoint(tmp_path / "plain")
+    assert main(["evaluate", str(baseline), "--limit", "2", "--baseline-for", str(shipped)]) == 2  # not evaluated
+    assert "metrics" not in read_card(shipped) or "baseline" not in read_card(shipped)["metrics"]
+    # full evaluations of tiny models take minutes: both use the numbers of a small slice instead
+    small = {}
+    for path in (shipped, baseline):
+        small[path] = s2s.evaluate.evaluate(load(path), beam=2, limit=3, concat_limit=1)
+    card = read_card(shipped)
+    card.setdefault("metrics", {})["test"] = small[shipped][0]
+    write_card(shipped, card)
+    monkeypatch.setattr(s2s.evaluate, "evaluate", lambda ckpt, **kw: small[baseline])
+    assert main(["evaluate", str(baseline), "--beam", "2", "--baseline-for", str(shipped)]) == 0
+    record = read_card(shipped)["metrics"]["baseline"]
+    assert record["bleu"] == small[baseline][0]["bleu"]
+    assert record["delta_bleu"] == round(small[shipped][0]["bleu"] - small[baseline][0]["bleu"], 2)
+    assert f"BLEU {record['delta_bleu']:+.2f}" in capsys.readouterr().out

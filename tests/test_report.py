@@ -24,3 +24,15 @@ def test_table_rows_come_from_the_cards(tmp_path):
     assert cells[2] == f"{metrics['bleu']:.1f}" and cells[3] == f"{metrics['chrf']:.1f}"
     fresh = next(line for line in lines if "eng-spa/fresh" in line)
     assert fresh.count("–") >= 10  # no test metrics: dashes, never made-up numbers
+
+
+
+def test_a_recorded_baseline_is_listed_below_the_table(tmp_path):
+    root = tmp_path / "checkpoints"
+    ckpt = load(make_checkpoint(root / "eng-spa" / "reversed", attention="none"))
+    ckpt.card["metrics"]["baseline"] = {"checkpoint": "runs/eng-spa/plain/checkpoint", "bleu": 33.04,
+                                        "chrf": 50.0, "delta_bleu": 2.77, "delta_chrf": -0.5}
+    write_card(ckpt.path, ckpt.card)
+    lines = results_table(root).splitlines()
+    assert lines[-1] == ("- eng-spa/reversed against its baseline runs/eng-spa/plain/checkpoint (BLEU 33.0): "
+                         "BLEU +2.8, chrF -0.5")
