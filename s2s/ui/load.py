@@ -33,7 +33,7 @@ from urllib.parse import urlencode
 
 import numpy as np
 
-from .bench_app import (CHROMIUM, DONE_JS, checkpoints_root, launch_browser, machine_cpu_seconds, pick_models, serve,
+from .bench_app import (CHROMIUM, TEXT_DONE_JS, checkpoints_root, launch_browser, machine_cpu_seconds, pick_models, serve,
                         tree_cpu_seconds, tree_rss_kib)
 
 TRANSLATIONS = '[data-testid="stMarkdownContainer"] h4'
@@ -41,8 +41,8 @@ HEADINGS = '[data-testid="stHeading"]'
 FAILURES = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 # done for this sentence: the URL already carries it (so its run has started), then DONE_JS, or the
 # run finished (DONE_JS with nothing required) with an exception or error box on the page
-READY_JS = f"""([n, m, text]) => new URLSearchParams(location.search).get('text') === text
-  && (({DONE_JS})([n, m]) || (({DONE_JS})([0, 0]) && !!document.querySelector('{FAILURES}')))"""
+READY_JS = f"""([n, m, text]) => ({TEXT_DONE_JS})([n, m, text])
+  || (({TEXT_DONE_JS})([0, 0, text]) && !!document.querySelector('{FAILURES}'))"""
 VIEWPORT = {"width": 1280, "height": 900}
 
 
@@ -151,12 +151,14 @@ async def drive(url: str, pid: int, sentences: list[str], models: list[str], exp
             stop = asyncio.Event()
             sampler = asyncio.create_task(sample_rss(pid, args.sample, samples, stop))
             deadline = time.monotonic() + args.minutes * 60
-            cpu0 = tree_cpu_seconds(pid), tree_cpu_seconds(os.getpid()), *machine_cpu_seconds()
+            def cpu_now():  # server tree, this process's tree (server included), machine: all and idle
+                return tree_cpu_seconds(pid), tree_cpu_seconds(os.getpid()), *machine_cpu_seconds()
+
+            cpu0 = cpu_now()
             tallies = await asyncio.gather(*(
                 run_session(page, order[:-1], expect, deadline, args.think, random.Random(-i - 1), timeout_ms)
                 for i, (page, order) in enumerate(zip(pages, orders)) if not isinstance(page, BaseException)))
-            cpu = [now - then for now, then in zip((tree_cpu_seconds(pid), tree_cpu_seconds(os.getpid()),
-                                                     *machine_cpu_seconds()), cpu0)]
+            cpu = [now - then for now, then in zip(cpu_now(), cpu0)]
             stop.set()
             await sampler
         finally:
