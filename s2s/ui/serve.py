@@ -4,10 +4,9 @@ Plain `streamlit run` imports torch, the s2s package and every checkpoint only w
 browser session's script runs, after that browser has fetched the page (about 1.5 s here):
 all of it stands between launching the server and the first rendered page. This starts the
 same server (same options and .streamlit/config.toml) and meanwhile, in a background thread,
-imports what the pages import, builds a first figure (plotly sets up its templates then)
-and loads the checkpoints into the app's shared cache
-(`models.load_checkpoint`), the home page's default pair first. A checkpoint that fails to load
-is skipped here; its page shows the error when it asks for it.
+imports what the pages import and loads the home page's default models into the app's shared
+cache (`models.load_checkpoint`). A checkpoint that fails to load is skipped here; its page
+shows the error when it asks for it.
 """
 
 from __future__ import annotations
@@ -21,28 +20,30 @@ from typing import Callable
 from streamlit.runtime import Runtime
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
-FIRST = ("vanilla-gru", "bahdanau")  # the home page's default pair
 
 
 def warm(server_up: Callable[[], bool] = Runtime.exists) -> None:
-    """Once `server_up()`, import the pages' modules and load every checkpoint under the root
-    (default pair first). Waiting keeps these imports from slowing the server's own start."""
+    """Once `server_up()`, import the pages' modules and load the home page's default models
+    into the shared cache. Waiting keeps these imports from slowing the server's own start; the
+    other checkpoints load when a page first asks for them (so the number of checkpoints does
+    not lengthen the cold start)."""
     while not server_up():
         time.sleep(0.05)
     import torch
 
-    from .. import checkpoint as ck
     from .. import figures, figures_more  # noqa: F401
     from . import analysis, lab, models, widgets  # noqa: F401
 
     torch.set_num_threads(1)  # as app.py sets it
-    base = models.root()
-    names = ck.list_checkpoints(base) if base.is_dir() else []
-    for name in sorted(names, key=lambda n: (n.split("/")[-1] not in FIRST, n)):
-        try:
-            models.load_checkpoint(str(base / name), models.stamp(base / name))
-        except Exception:  # noqa: BLE001 (any failure is the page's to report)
-            continue
+    infos = models.catalog()
+    if not infos:
+        return
+    pair = widgets.default_pair(models.pairs(infos))
+    shown = [i for i in infos if i.pair == pair]
+    defaults = widgets.default_models(shown)
+    for info in shown:
+        if info.name in defaults:
+            models.load(info)  # a load error is returned, not raised: the page shows it
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -89,7 +89,7 @@ def sidebar(infos: list[models.ModelInfo]) -> str | None:
         all_pairs = models.pairs(infos)
         pair = None
         if all_pairs:
-            default = "eng-spa" if "eng-spa" in all_pairs else all_pairs[0]
+            default = default_pair(all_pairs)
             wkey = widget_key("app.pair", default)
             if st.session_state[wkey] not in all_pairs:
                 st.session_state[wkey] = default
@@ -118,6 +118,11 @@ def model_label(info: models.ModelInfo, long: bool = False) -> str:
 def model_heading(info: models.ModelInfo) -> None:
     st.subheader(escape_md(info.short), anchor=False)
     st.caption(escape_md(model_label(info, long=True)))
+
+
+def default_pair(all_pairs: list[str]) -> str:
+    """The language pair the sidebar starts on (`all_pairs` not empty)."""
+    return "eng-spa" if "eng-spa" in all_pairs else all_pairs[0]
 
 
 def default_models(infos: list[models.ModelInfo]) -> list[str]:
