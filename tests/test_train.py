@@ -129,4 +129,4 @@ def test_keep_freed_memory_reuses_large_blocks_instead_of_faulting_them_in_again
         pytest.skip("no glibc mallopt on this platform")
     block_pages = 10_000_000 * 4 // os.sysconf("SC_PAGE_SIZE")
     assert default >= 8 * block_pages  # by default each of the ten rounds maps the block afresh
-    assert reused <= 2 * block_pages  # kept: the block is faulted in once and then reused
+    assert reused <= 3 * block_pages  # kept: faulted in once or twice (heap growth), then reused
