@@ -111,7 +111,7 @@ from s2s.train import keep_freed_memory
 kept = sys.argv[1] == "kept" and keep_freed_memory()
 torch.zeros(10_000_000)  # 40 MB: above glibc's largest automatic mmap threshold (32 MB)
 before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-for _ in range(10):
+for _ in range(30):
     torch.zeros(10_000_000)  # zero-filled, freed: every page touched
 print(kept, resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
 """
@@ -128,5 +128,5 @@ def test_keep_freed_memory_reuses_large_blocks_instead_of_faulting_them_in_again
     if not kept:
         pytest.skip("no glibc mallopt on this platform")
     block_pages = 10_000_000 * 4 // os.sysconf("SC_PAGE_SIZE")
-    assert default >= 8 * block_pages  # by default each of the ten rounds maps the block afresh
-    assert reused <= 3 * block_pages  # kept: faulted in once or twice (heap growth), then reused
+    assert default >= 25 * block_pages  # by default each of the 30 rounds maps the block afresh
+    assert reused <= 10 * block_pages  # kept: a few fresh blocks while the heap's layout settles (1-6 seen)
