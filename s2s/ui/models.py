@@ -52,7 +52,7 @@ def root() -> Path:
     return Path(env).expanduser().resolve() if env else ck.CHECKPOINTS_DIR
 
 
-def stamp(path: Path) -> float:
+def _stamp(path: Path) -> float:
     try:
         return (path / ck.CARD).stat().st_mtime
     except OSError:
@@ -68,11 +68,11 @@ def _catalog(root_dir: str, stamps: tuple) -> list[ModelInfo]:
         try:
             card = ck.read_card(path)
             model, pair = card["model"], card["pair"]
-            infos.append(ModelInfo(name, str(path), stamp(path), f"{pair['src']}-{pair['tgt']}",
+            infos.append(ModelInfo(name, str(path), _stamp(path), f"{pair['src']}-{pair['tgt']}",
                                    str(model.get("attention", "bahdanau")), bool(model.get("reverse_source")), None))
         except (CheckpointError, KeyError, TypeError) as exc:
             pair = name.split("/", 1)[0] if "/" in name else "?"
-            infos.append(ModelInfo(name, str(path), stamp(path), pair, None, False, str(exc)))
+            infos.append(ModelInfo(name, str(path), _stamp(path), pair, None, False, str(exc)))
     return infos
 
 

@@ -29,12 +29,9 @@ def warm(server_up: Callable[[], bool] = Runtime.exists) -> None:
     not lengthen the cold start)."""
     while not server_up():
         time.sleep(0.05)
-    import torch
-
-    from .. import figures, figures_more  # noqa: F401
+    from .. import figures, figures_more  # noqa: F401  (torch comes with them)
     from . import analysis, lab, models, widgets  # noqa: F401
 
-    torch.set_num_threads(1)  # as app.py sets it
     infos = models.catalog()
     if not infos:
         return
