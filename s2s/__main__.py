@@ -31,6 +31,16 @@ def _evaluate(args) -> int:
     from tqdm import tqdm
 
     ckpt = load(args.checkpoint)
+    shipped = Path(args.baseline_for).resolve() if args.baseline_for else None
+    if shipped is not None:  # refuse before the evaluation, not after it
+        test = read_card(shipped).get("metrics", {}).get("test")
+        if not test or args.limit is not None or args.no_write:
+            print(f"error: --baseline-for needs a full evaluation of both; evaluate {shipped} first", file=sys.stderr)
+            return 2
+        if (test["beam"], test["length_penalty"]) != (args.beam, args.length_penalty):
+            print(f"error: {shipped} was evaluated with beam {test['beam']}, length penalty {test['length_penalty']}:"
+                  " evaluate the baseline the same way", file=sys.stderr)
+            return 2
     bar = tqdm(desc="translating", unit="sent", mininterval=1.0 if sys.stderr.isatty() else 30.0)
 
     def progress(done: int, total: int) -> None:
@@ -53,13 +63,13 @@ def _evaluate(args) -> int:
         lines = ["source\tpart\thypothesis"] + ["\t".join(row) for row in outputs]
         (ckpt.path / "test_outputs.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
         print(f"wrote metrics.test into {ckpt.path / 'card.json'}")
-    if args.baseline_for:
-        shipped = Path(args.baseline_for).resolve()
+    if shipped is not None:
         card = read_card(shipped)
-        if "test" not in card.get("metrics", {}) or args.limit is not None or args.no_write:
-            print(f"error: --baseline-for needs a full evaluation of both; evaluate {shipped} first", file=sys.stderr)
+        try:
+            record = baseline_record(card["metrics"]["test"], metrics, os.path.relpath(ckpt.path))
+        except ValueError as exc:  # e.g. int8 against fp32 weights
+            print(f"error: {shipped}: {exc}", file=sys.stderr)
             return 2
-        record = baseline_record(card["metrics"]["test"], metrics, os.path.relpath(ckpt.path))
         card["metrics"]["baseline"] = record
         write_card(shipped, card)
         print(f"{shipped.name} against {ckpt.name}: BLEU {record['delta_bleu']:+.2f}, chrF {record['delta_chrf']:+.2f}"

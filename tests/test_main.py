@@ -67,6 +67,8 @@ def test_evaluate_baseline_for_writes_the_differences_into_the_other_card(tmp_pa
     card.setdefault("metrics", {})["test"] = small[shipped][0]
     write_card(shipped, card)
     monkeypatch.setattr(s2s.evaluate, "evaluate", lambda ckpt, **kw: small[baseline])
+    assert main(["evaluate", str(baseline), "--beam", "5", "--baseline-for", str(shipped)]) == 2  # shipped: beam 2
+    assert "beam 2" in capsys.readouterr().err and "baseline" not in read_card(shipped)["metrics"]
     assert main(["evaluate", str(baseline), "--beam", "2", "--baseline-for", str(shipped)]) == 0
     record = read_card(shipped)["metrics"]["baseline"]
     assert record["bleu"] == small[baseline][0]["bleu"]
