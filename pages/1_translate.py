@@ -26,18 +26,19 @@ if not chosen:
     st.info(t("w.pick_model"))
     st.stop()
 
-results = {info.name: models.try_translate(info, text, beam, lp) for info in chosen}
-first = next((tr for tr, _ in results.values() if tr is not None), None)
-if first is not None:
-    widgets.show_source(first.source_pieces, first.unk_count)
-
+source_box = st.container()  # the source pieces, from the first model that translates
 st.divider()
-per_row = min(len(chosen), 3)
+# each model's column is drawn as soon as that model is done: results appear one by one
+results, per_row, source_shown = {}, min(len(chosen), 3), False
 for row in range(0, len(chosen), per_row):
     for col, info in zip(st.columns(per_row, gap="large"), chosen[row:row + per_row]):
+        tr, error = results[info.name] = models.try_translate(info, text, beam, lp)
+        if tr is not None and not source_shown:
+            with source_box:
+                widgets.show_source(tr.source_pieces, tr.unk_count)
+            source_shown = True
         with col:
             widgets.model_heading(info)
-            tr, error = results[info.name]
             if error is not None:
                 widgets.show_model_error(info, error)
                 continue

@@ -78,6 +78,15 @@ def test_two_loads_are_identical(saved):
         assert all(np.array_equal(x.attention, y.attention) for x, y in zip(ta.hypotheses, tb.hypotheses))
 
 
+def test_load_leaves_the_global_random_state_alone(saved):
+    """The model is built (random init) before the weights replace it: not from the caller's stream."""
+    torch.manual_seed(123)
+    expected = torch.rand(5)
+    torch.manual_seed(123)
+    checkpoint.load(saved[0])
+    assert torch.equal(torch.rand(5), expected)
+
+
 def test_card_contents(saved, tokenizer_path):
     path, model = saved
     assert sorted(p.name for p in path.iterdir()) == sorted([CARD, WEIGHTS, TOKENIZER])
