@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from .data import normalize
+from .corpus import normalize
 from .errors import InputError
 
 MAX_CHARS = 1000

