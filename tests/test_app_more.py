@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_fixtures import tiny_env, tiny_root  # noqa: F401  (fixtures)
+from app_fixtures import shipped_root, tiny_env, tiny_root  # noqa: F401  (fixtures)
 from s2s import checkpoint
+from s2s.checkpoint import CHECKPOINTS_DIR, list_checkpoints
 from s2s.evaluate import evaluate
 from s2s.text import MAX_CHARS
 from s2s.ui import lab
@@ -277,3 +278,19 @@ def test_feature_parts_are_the_state_and_the_context(tiny_root, kind):
     assert sum(p.size for p in parts.values()) == step.features.size
     with pytest.raises(ValueError):
         lab.feature_parts(attention, step.features, len(step.state), step.features.size)
+
+
+@pytest.mark.skipif(shipped_root() is None, reason="no shipped checkpoints in checkpoints/eng-spa yet")
+def test_new_pages_on_the_shipped_checkpoints(monkeypatch):
+    monkeypatch.delenv("S2S_CHECKPOINTS", raising=False)
+    at = open_page(CONTEXT)
+    assert not at.exception and len(typed_points(at)["x"]) == 4  # the default preset's sentences
+    (bg,) = [tr for tr in traces(at, "scatter") if tr.get("mode") == "markers"]
+    assert len(bg["x"]) == lab.BACKGROUND
+    at = open_page(BOTTLENECK)
+    shipped = sorted(n.split("/", 1)[1] for n in list_checkpoints(CHECKPOINTS_DIR) if n.startswith("eng-spa/"))
+    assert not at.exception and sorted(tr["name"] for tr in charts(at)[0]["data"]) == shipped  # one line each
+    at = open_page(STEP)
+    assert not at.exception and step_weights(at).sum() == pytest.approx(1.0, abs=1e-4)
+    at.button(key="w:step.next").click().run()
+    assert at.select_slider(key="w:step.t").value == 2 and step_weights(at).sum() == pytest.approx(1.0, abs=1e-4)
