@@ -150,6 +150,28 @@ def _checked_file(path: Path, section: dict, what: str, error: type) -> Path:
     return file
 
 
+def _build(path: Path, cfg: ModelConfig, tensors: dict[str, torch.Tensor], fast: bool) -> Seq2Seq:
+    """The card's model with the file's weights, in eval mode (int8 when `fast`).
+
+    Built on the CPU and its random init thrown away (40 ms): built on the meta device, the
+    init would import torch._dynamo (1.5 s on the first load).
+    """
+    try:
+        model = Seq2Seq(cfg)
+    except (ConfigError, ValueError, RuntimeError) as exc:
+        raise CheckpointMismatch(f"{path}: the card's model cannot be built: {exc}") from None
+    expected = model.state_dict()
+    problems = sorted(set(expected) ^ set(tensors))
+    problems += [k for k in expected if k in tensors and tensors[k].shape != expected[k].shape]
+    if problems:
+        raise CheckpointMismatch(f"{path}: weights do not fit the card's model ({', '.join(problems[:5])})")
+    model.load_state_dict({k: v.float() for k, v in tensors.items()})
+    model.eval().requires_grad_(False)
+    if fast:
+        freeze(model)
+    return model
+
+
 def load(path: Path | str, name: str | None = None, fast: bool = True) -> Checkpoint:
     """Rebuild a model from its checkpoint directory alone, in eval mode.
 
@@ -176,20 +198,6 @@ def load(path: Path | str, name: str | None = None, fast: bool = True) -> Checkp
         tensors = load_file(str(weights_file))
     except (SafetensorError, OSError, ValueError) as exc:
         raise CheckpointCorrupt(f"{weights_file} cannot be read: {exc}") from None
-    # built on the CPU, its random init thrown away (40 ms; on the meta device, init would import
-    # torch._dynamo: 1.5 s on the first load); init and freeze leave the caller's random stream alone
-    with torch.random.fork_rng(devices=[]):
-        try:
-            model = Seq2Seq(cfg)
-        except (ConfigError, ValueError, RuntimeError) as exc:
-            raise CheckpointMismatch(f"{path}: the card's model cannot be built: {exc}") from None
-        expected = model.state_dict()
-        problems = sorted(set(expected) ^ set(tensors))
-        problems += [k for k in expected if k in tensors and tensors[k].shape != expected[k].shape]
-        if problems:
-            raise CheckpointMismatch(f"{path}: weights do not fit the card's model ({', '.join(problems[:5])})")
-        model.load_state_dict({k: v.float() for k, v in tensors.items()})
-        model.eval().requires_grad_(False)
-        if fast:
-            freeze(model)
+    with torch.random.fork_rng(devices=[]):  # init and freeze draw from a stream of their own
+        model = _build(path, cfg, tensors, fast)
     return Checkpoint(name or path.name, path, model, tokenizer, card)
