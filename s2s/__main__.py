@@ -33,8 +33,9 @@ def _evaluate(args) -> int:
     ckpt = load(args.checkpoint)
     shipped = Path(args.baseline_for).resolve() if args.baseline_for else None
     if shipped is not None:  # refuse before the evaluation, not after it
-        test = read_card(shipped).get("metrics", {}).get("test")
-        if not test or args.limit is not None or args.no_write:
+        shipped_card = read_card(shipped)
+        test = shipped_card.get("metrics", {}).get("test")
+        if not test or args.limit is not None or args.no_write or shipped == ckpt.path:
             print(f"error: --baseline-for needs a full evaluation of both; evaluate {shipped} first", file=sys.stderr)
             return 2
         if (test["beam"], test["length_penalty"]) != (args.beam, args.length_penalty):
@@ -64,14 +65,13 @@ def _evaluate(args) -> int:
         (ckpt.path / "test_outputs.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
         print(f"wrote metrics.test into {ckpt.path / 'card.json'}")
     if shipped is not None:
-        card = read_card(shipped)
         try:
-            record = baseline_record(card["metrics"]["test"], metrics, os.path.relpath(ckpt.path))
+            record = baseline_record(test, metrics, os.path.relpath(ckpt.path))
         except ValueError as exc:  # e.g. int8 against fp32 weights
             print(f"error: {shipped}: {exc}", file=sys.stderr)
             return 2
-        card["metrics"]["baseline"] = record
-        write_card(shipped, card)
+        shipped_card["metrics"]["baseline"] = record
+        write_card(shipped, shipped_card)
         print(f"{shipped.name} against {ckpt.name}: BLEU {record['delta_bleu']:+.2f}, chrF {record['delta_chrf']:+.2f}"
               f" (written into {shipped / 'card.json'} as metrics.baseline)")
     return 0

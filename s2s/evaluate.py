@@ -120,15 +120,15 @@ def baseline_record(metrics: dict, baseline: dict, name: str) -> dict:
     if [metrics.get(k) for k in setting] != [baseline.get(k) for k in setting]:
         raise ValueError(f"decoded differently: {[metrics.get(k) for k in setting]} against {[baseline.get(k) for k in setting]}")
 
-    def delta(a: dict, b: dict) -> float:
-        return round(a["bleu"] - b["bleu"], 2)
+    def delta(a: dict, b: dict, key: str = "bleu") -> float:
+        return round(a[key] - b[key], 2)
 
     return {
         "checkpoint": name,
         "bleu": baseline["bleu"],
         "chrf": baseline["chrf"],
         "delta_bleu": delta(metrics, baseline),
-        "delta_chrf": round(metrics["chrf"] - baseline["chrf"], 2),
+        "delta_chrf": delta(metrics, baseline, "chrf"),
         "delta_bleu_by_length": {b: delta(m, baseline["by_length"][b]) for b, m in metrics["by_length"].items()},
         "delta_bleu_concat": {k: delta(m, baseline["concat"][k]) for k, m in metrics["concat"].items()},
     }

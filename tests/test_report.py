@@ -26,7 +26,6 @@ def test_table_rows_come_from_the_cards(tmp_path):
     assert fresh.count("–") >= 10  # no test metrics: dashes, never made-up numbers
 
 
-
 def test_a_recorded_baseline_is_listed_below_the_table(tmp_path):
     root = tmp_path / "checkpoints"
     ckpt = load(make_checkpoint(root / "eng-spa" / "reversed", attention="none"))
