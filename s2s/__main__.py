@@ -36,7 +36,8 @@ def _evaluate(args) -> int:
         shipped_card = read_card(shipped)
         test = shipped_card.get("metrics", {}).get("test")
         if not test or args.limit is not None or args.no_write or shipped == ckpt.path:
-            print(f"error: --baseline-for needs a full evaluation of both; evaluate {shipped} first", file=sys.stderr)
+            print(f"error: --baseline-for needs another checkpoint, a full evaluation of it (no --limit or --no-write)"
+                  f" and {shipped} evaluated first", file=sys.stderr)
             return 2
         if (test["beam"], test["length_penalty"]) != (args.beam, args.length_penalty):
             print(f"error: {shipped} was evaluated with beam {test['beam']}, length penalty {test['length_penalty']}:"
