@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_fixtures import shipped_root, tiny_env, tiny_root  # noqa: F401  (fixtures)
 from s2s import checkpoint
-from s2s.checkpoint import CHECKPOINTS_DIR, list_checkpoints
+from s2s.checkpoint import list_checkpoints
 from s2s.evaluate import evaluate
 from s2s.text import MAX_CHARS
 from s2s.ui import lab
@@ -288,7 +288,7 @@ def test_new_pages_on_the_shipped_checkpoints(monkeypatch):
     (bg,) = [tr for tr in traces(at, "scatter") if tr.get("mode") == "markers"]
     assert len(bg["x"]) == lab.BACKGROUND
     at = open_page(BOTTLENECK)
-    shipped = sorted(n.split("/", 1)[1] for n in list_checkpoints(CHECKPOINTS_DIR) if n.startswith("eng-spa/"))
+    shipped = sorted(n.split("/", 1)[1] for n in list_checkpoints(shipped_root()) if n.startswith("eng-spa/"))
     assert not at.exception and sorted(tr["name"] for tr in charts(at)[0]["data"]) == shipped  # one line each
     at = open_page(STEP)
     assert not at.exception and step_weights(at).sum() == pytest.approx(1.0, abs=1e-4)
