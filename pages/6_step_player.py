@@ -92,7 +92,7 @@ st.markdown(t("sp.now", t=step_no, n=n, inp=tick(s.input_piece), out=tick(s.chos
 
 kind = info.attention or "none"
 with st.expander(t("sp.formula", kind=widgets.model_label(info, long=True)), expanded=True):
-    for line in lab.formulas(kind):
+    for line in lab.formulas(kind, lab.learned_tau(ckpt)):
         st.latex(line)
 
 src = trace.source_pieces

@@ -31,6 +31,7 @@ class ModelConfig:
     attention: str = "bahdanau"
     attn_dim: int = 256  # hidden size of the additive / concat scorers
     input_feeding: bool = False  # Luong: feed the last attentional vector into the RNN
+    learned_scale: bool = False  # dot score: learn its softmax temperature (from 1/sqrt(d))
     reverse_source: bool = False  # Sutskever: read the source backwards
     dropout: float = 0.2
     pad_id: int = 0
@@ -45,6 +46,8 @@ class ModelConfig:
             raise ConfigError(f"unknown attention {self.attention!r}; valid names: {', '.join(ATTENTIONS)}")
         if self.input_feeding and self.attention in ("none", "bahdanau"):
             raise ConfigError("input_feeding applies to Luong attention (dot, general, concat) only")
+        if self.learned_scale and self.attention != "dot":
+            raise ConfigError("learned_scale applies to dot attention only")
         for name in ("vocab_size", "emb_dim", "enc_hidden", "enc_layers", "dec_hidden", "dec_layers", "attn_dim"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:

@@ -69,7 +69,9 @@ class Decoder(nn.Module):
         rnn_in += emb if cfg.input_feeding else 0
         self.rnn = make_rnn(cfg.cell, rnn_in, hid, cfg.dec_layers, cfg.dropout)
         self.init = nn.Linear(mem, hid * cfg.dec_layers)  # s_0 = tanh(W_i c)
-        self.scorer = None if self.family == "vanilla" else make_scorer(cfg.attention, hid, mem, cfg.attn_dim)
+        self.scorer = None if self.family == "vanilla" else make_scorer(
+            cfg.attention, hid, mem, cfg.attn_dim, cfg.learned_scale
+        )
         out_in = mem + hid + (emb if self.family != "luong" else 0)
         self.out = nn.Linear(out_in, emb)  # W_o (vanilla, bahdanau) or W_c (luong)
         self.drop = nn.Dropout(cfg.dropout)

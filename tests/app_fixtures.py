@@ -25,7 +25,8 @@ def build_tiny_root(root: Path) -> Path:
     root = Path(root)
     for seed, kind in enumerate(KINDS + (BROKEN,)):
         torch.manual_seed(seed)
-        model = Seq2Seq(tiny_config({"vanilla": "none", BROKEN: "bahdanau"}.get(kind, kind)))
+        extra = {"learned_scale": True} if kind == "dot" else {}  # like the shipped luong-dot
+        model = Seq2Seq(tiny_config({"vanilla": "none", BROKEN: "bahdanau"}.get(kind, kind), **extra))
         card = {"name": kind, "pair": {"src": "eng", "tgt": "spa"}, "metrics": {}}
         checkpoint.save(model, TOKENIZER, card, root / "eng-spa" / kind)
     weights = root / "eng-spa" / BROKEN / checkpoint.WEIGHTS

@@ -32,6 +32,7 @@ VARIANTS = {
     "bahdanau-lstm-2layer": dict(attention="bahdanau", cell="lstm", enc_layers=2, dec_layers=2),
     "dot": dict(attention="dot"),
     "dot-feed-lstm": dict(attention="dot", input_feeding=True, cell="lstm"),
+    "dot-learned-scale": dict(attention="dot", input_feeding=True, learned_scale=True),
     "general": dict(attention="general"),
     "general-feed": dict(attention="general", input_feeding=True),
     "concat": dict(attention="concat", enc_layers=2),

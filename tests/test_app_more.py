@@ -204,7 +204,8 @@ def test_step_player_steps_and_weights_sum_to_one(tiny_env):
     assert any("teacher forcing is off" in m for m in messages(at))  # no reference
 
 
-@pytest.mark.parametrize("kind, score", [("dot", r"h_t^\top h_j"), ("general", "W_a h_j"), ("concat", "[h_t; h_j]")])
+@pytest.mark.parametrize("kind, score", [("dot", r"\tau\, h_t^\top h_j, \quad \tau = 0.177"), ("general", "W_a h_j"),
+                                         ("concat", "[h_t; h_j]")])
 def test_step_player_formula_per_attention_type(tiny_env, kind, score):
     at = open_page(STEP)
     at.selectbox(key="w:step.models").set_value(f"eng-spa/{kind}").run()

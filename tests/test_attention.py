@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 
@@ -98,6 +100,21 @@ def test_scores_match_the_docstring_formulas():
         hidden = torch.tanh((query @ wq.T)[:, :, None, :] + (memory @ uk.T + bk)[:, None, :, :])
         assert torch.allclose(add.score(query, add.precompute(memory)), hidden @ v, atol=1e-5)
     assert isinstance(make_scorer("concat", Q, M, A), ConcatScorer)
+
+
+def test_learned_scale_starts_at_one_over_sqrt_d_and_is_learnt():
+    query, memory, mask = _inputs()
+    dot = make_scorer("dot", Q, M, A, learned_scale=True)
+    assert dot.log_scale.exp().item() == pytest.approx(Q**-0.5)
+    fixed = make_scorer("dot", Q, M, A)
+    assert torch.allclose(dot.score(query, memory), fixed.score(query, memory), atol=1e-5)  # same at the start
+    with torch.no_grad():
+        dot.log_scale.fill_(math.log(2.0))  # tau = 2
+    assert torch.allclose(dot.score(query, memory), 2 * query @ memory.transpose(1, 2), atol=1e-4)
+    context, _ = dot(query, memory, memory, mask)
+    context.sum().backward()
+    assert dot.log_scale.grad is not None and dot.log_scale.grad != 0
+    assert not list(fixed.parameters())  # the fixed dot score has no weights at all
 
 
 def test_scorers_keep_no_state_between_calls(scorer):

@@ -26,6 +26,8 @@ def test_defaults_are_valid_and_describe_an_attention_model():
         (dict(attention="multihead"), "attention"),
         (dict(attention="none", input_feeding=True), "input_feeding"),
         (dict(attention="bahdanau", input_feeding=True), "input_feeding"),
+        (dict(attention="general", learned_scale=True), "learned_scale"),
+        (dict(attention="none", learned_scale=True), "learned_scale"),
         (dict(dropout=1.0), "dropout"),
         (dict(dropout=-0.1), "dropout"),
         (dict(vocab_size=0), "vocab_size"),

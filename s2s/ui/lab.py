@@ -40,11 +40,19 @@ STEP = {
 }
 
 
-def formulas(attention: str) -> list[str]:
-    """LaTeX lines of one decoding step of a model with this attention type ("none": vanilla)."""
+def formulas(attention: str, tau: float | None = None) -> list[str]:
+    """LaTeX lines of one decoding step of a model with this attention type ("none": vanilla);
+    `tau`: the learnt temperature of a dot score with `learned_scale` (see `learned_tau`)."""
     if attention == "none":
         return STEP["none"]
-    return [SCORE[attention]] + STEP["bahdanau" if attention == "bahdanau" else "luong"]
+    score = SCORE[attention] if tau is None else rf"e_{{tj}} = \tau\, h_t^\top h_j, \quad \tau = {tau:.3g} \text{{ (learnt)}}"
+    return [score] + STEP["bahdanau" if attention == "bahdanau" else "luong"]
+
+
+def learned_tau(ckpt: ck.Checkpoint) -> float | None:
+    """The learnt temperature tau of the checkpoint's dot score; None when it has none."""
+    log_scale = getattr(ckpt.model.decoder.scorer, "log_scale", None)
+    return None if log_scale is None else log_scale.exp().item()
 
 
 def feature_parts(attention: str, features, state_size: int, context_size: int) -> dict[str, np.ndarray]:
