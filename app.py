@@ -14,7 +14,9 @@ from s2s.ui.strings import t  # noqa: E402
 # one intra-op thread per request: concurrent sessions spread over the cores instead of
 # contending for them (a sentence is small; the latency benchmark also runs on one thread)
 torch.set_num_threads(1)
-st.set_page_config(page_title="Attention Lab", page_icon=":material/translate:", layout="wide")
+# an emoji icon is drawn in the page; a :material/...: one is fetched from fonts.gstatic.com,
+# which an offline lecture hall (and this project's machines) cannot reach
+st.set_page_config(page_title="Attention Lab", page_icon="🔤", layout="wide")
 # navigation first: widgets created before it get another identity on the first rerun after
 # loading the page, which loses the first click (page titles still follow the language: the
 # language widget's callback sets it before the script runs)

@@ -8,6 +8,7 @@ or more, else the tiny ones. Never runs `playwright install`: it needs /usr/bin/
 
 import os
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -33,6 +34,8 @@ def test_browser_translate_compare_and_screenshots(tiny_root):
             # tall viewport: Streamlit scrolls inside its own container, so a full-page
             # screenshot would only show the first screen
             page = browser.new_page(viewport={"width": 1280, "height": 2000})
+            outside = []  # the app works offline: nothing is fetched from anywhere but the server
+            page.on("request", lambda r: urlparse(r.url).hostname not in ("127.0.0.1", None) and outside.append(r.url))
             page.goto(url)
             page.locator("textarea").first.wait_for(timeout=120_000)
             page.locator("textarea").first.fill(SENTENCE)
@@ -51,5 +54,6 @@ def test_browser_translate_compare_and_screenshots(tiny_root):
                 assert page.locator(".js-plotly-plot").count() >= n_charts
                 page.wait_for_timeout(1000)
                 page.screenshot(path=str(SHOTS / f"{name}.png"))
+            assert not outside, outside
         finally:
             browser.close()
