@@ -1,15 +1,10 @@
 """Attention Lab: `streamlit run app.py`. Navigation and sidebar only; each page is in pages/."""
 
 import streamlit as st
+import torch
 
-from s2s.ui.serve import preload_charts
-
-preload_charts()  # first, before the imports below (torch: ~1 s on a cold start)
-
-import torch  # noqa: E402
-
-from s2s.ui import models, widgets  # noqa: E402
-from s2s.ui.strings import t  # noqa: E402
+from s2s.ui import models, widgets
+from s2s.ui.strings import t
 
 # one intra-op thread per request: concurrent sessions spread over the cores instead of
 # contending for them (a sentence is small; the latency benchmark also runs on one thread)
