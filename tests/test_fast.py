@@ -83,6 +83,17 @@ def test_autograd_runs_the_fp32_fallback():
         assert not torch.equal(frozen.decoder.out(x), model.decoder.out(x))
 
 
+@pytest.mark.parametrize("layers, bidirectional", [(1, False), (2, True)])
+def test_quantized_gru_direct_call_equals_the_quantized_module(layers, bidirectional):
+    torch.manual_seed(0)
+    twin = fast.QuantizedRNN(nn.GRU(12, 16, layers, batch_first=True, bidirectional=bidirectional))
+    x, h = torch.randn(3, 5, 12), torch.randn(layers * (1 + bidirectional), 3, 16)
+    with torch.inference_mode():
+        direct, module = twin(x, h), twin.quantized(x, h)  # with a state: the kernel directly
+        assert all(torch.equal(a, b) for a, b in zip(direct, module))
+        assert all(torch.equal(a, b) for a, b in zip(twin(x), twin.quantized(x)))  # no state: the module
+
+
 def test_packed_linear_matches_fp32_within_int8_error():
     torch.manual_seed(0)
     layer = nn.Linear(64, 48)
