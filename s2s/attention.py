@@ -157,6 +157,8 @@ def make_scorer(name: str, query_dim: int, memory_dim: int, attn_dim: int, learn
     except KeyError:
         valid = ", ".join(sorted(SCORERS))
         raise ConfigError(f"unknown attention {name!r}; valid names: {valid}") from None
-    if learned_scale:
-        return DotScorer(query_dim, memory_dim, attn_dim, learned_scale=True)
-    return cls(query_dim, memory_dim, attn_dim)
+    if not learned_scale:
+        return cls(query_dim, memory_dim, attn_dim)
+    if cls is not DotScorer:
+        raise ConfigError(f"learned_scale applies to dot attention only, not {name!r}")
+    return DotScorer(query_dim, memory_dim, attn_dim, learned_scale=True)

@@ -115,6 +115,8 @@ def test_learned_scale_starts_at_one_over_sqrt_d_and_is_learnt():
     context.sum().backward()
     assert dot.log_scale.grad is not None and dot.log_scale.grad != 0
     assert not list(fixed.parameters())  # the fixed dot score has no weights at all
+    with pytest.raises(ConfigError, match="learned_scale applies to dot"):
+        make_scorer("general", Q, M, A, learned_scale=True)
 
 
 def test_scorers_keep_no_state_between_calls(scorer):

@@ -24,6 +24,7 @@ BACKGROUND = 300  # test sources behind the typed sentences in the projection
 SCORE = {
     "bahdanau": r"e_{tj} = v_a^\top \tanh(W_a s_{t-1} + U_a h_j)",
     "dot": r"e_{tj} = h_t^\top h_j \,/\, \sqrt{d}",
+    "dot-learned": r"e_{tj} = \tau\, h_t^\top h_j, \quad \tau = %.3g \text{ (learnt)}",  # % tau
     "general": r"e_{tj} = h_t^\top W_a h_j \,/\, \sqrt{d}",
     "concat": r"e_{tj} = v_a^\top \tanh(W_a [h_t; h_j])",
 }
@@ -45,7 +46,7 @@ def formulas(attention: str, tau: float | None = None) -> list[str]:
     `tau`: the learnt temperature of a dot score with `learned_scale` (see `learned_tau`)."""
     if attention == "none":
         return STEP["none"]
-    score = SCORE[attention] if tau is None else rf"e_{{tj}} = \tau\, h_t^\top h_j, \quad \tau = {tau:.3g} \text{{ (learnt)}}"
+    score = SCORE[attention] if tau is None else SCORE["dot-learned"] % tau
     return [score] + STEP["bahdanau" if attention == "bahdanau" else "luong"]
 
 
