@@ -57,3 +57,20 @@ def test_browser_translate_compare_and_screenshots(tiny_root):
             assert not outside, outside
         finally:
             browser.close()
+
+
+def test_a_deep_link_as_the_servers_first_visit_gets_the_whole_app(tiny_root):
+    """The first visitor of a fresh server opens a shared link to another page than the home
+    page: it still runs through app.py (navigation with the pages' titles, the sidebar's widgets)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with bench_app.serve(tiny_root) as (url, _proc), sync_api.sync_playwright() as p:
+        browser = bench_app.launch_browser(p)
+        try:
+            page = browser.new_page()
+            page.goto(f"{url}/step_player")
+            page.get_by_text("UI language").first.wait_for(timeout=60_000)  # the sidebar app.py draws
+            nav = " ".join(page.locator('[data-testid="stSidebarNav"] a').all_inner_texts())
+            assert "Translate & compare" in nav and "Step player" in nav
+            assert page.get_by_role("heading", name="Step player").count() == 1
+        finally:
+            browser.close()

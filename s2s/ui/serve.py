@@ -6,7 +6,8 @@ all of it stands between launching the server and the first rendered page. This 
 same server (same options and .streamlit/config.toml) and meanwhile, in a background thread,
 imports what the pages import and loads the home page's default models into the app's shared
 cache (`models.load_checkpoint`). A checkpoint that fails to load is skipped here; its page
-shows the error when it asks for it.
+shows the error when it asks for it. It also tells Streamlit up front that app.py routes with
+st.navigation, so a shared link to any page works from the server's first visit (see `main`).
 """
 
 from __future__ import annotations
@@ -44,8 +45,14 @@ def warm(server_up: Callable[[], bool] = Runtime.exists) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
+    # app.py routes every URL with st.navigation. Streamlit only learns that when a session first
+    # calls it: until then, because a pages/ folder exists, it runs a deep link's page script on
+    # its own (no sidebar, no language switch), and if the server's first visitor comes through
+    # a link to /attention, every later deep link does the same until someone opens the home page.
+    PagesManager.uses_pages_directory = False
     threading.Thread(target=warm, name="s2s-warm", daemon=True).start()
     cli.main(["run", str(APP), *(sys.argv[1:] if argv is None else argv)], prog_name="streamlit")
 
