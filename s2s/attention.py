@@ -101,15 +101,19 @@ class DotScorer(Scorer):
             )
         self.log_scale = nn.Parameter(torch.tensor(-0.5 * math.log(query_dim))) if learned_scale else None
 
+    @property
+    def tau(self) -> torch.Tensor | None:
+        """The learnt temperature exp(log_tau) (a 0-d tensor); None with the fixed 1/sqrt(d)."""
+        return None if self.log_scale is None else self.log_scale.exp()
+
     def score(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
-        if self.log_scale is None:
-            return scaled_dot(query, keys)
-        return torch.bmm(query, keys.transpose(1, 2)) * self.log_scale.exp()  # [B, T, S]
+        return scaled_dot(query, keys, self.tau)
 
 
-def scaled_dot(query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
-    """query [B, T, Q], keys [B, S, Q] -> q . k / sqrt(Q), [B, T, S]."""
-    return torch.bmm(query, keys.transpose(1, 2)) * query.size(-1) ** -0.5  # [B, T, Q] @ [B, Q, S]
+def scaled_dot(query: torch.Tensor, keys: torch.Tensor, scale: torch.Tensor | None = None) -> torch.Tensor:
+    """query [B, T, Q], keys [B, S, Q] -> q . k * scale, [B, T, S]; scale 1/sqrt(Q) unless given."""
+    scale = query.size(-1) ** -0.5 if scale is None else scale
+    return torch.bmm(query, keys.transpose(1, 2)) * scale  # [B, T, Q] @ [B, Q, S]
 
 
 class GeneralScorer(Scorer):

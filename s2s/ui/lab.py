@@ -52,8 +52,8 @@ def formulas(attention: str, tau: float | None = None) -> list[str]:
 
 def learned_tau(ckpt: ck.Checkpoint) -> float | None:
     """The learnt temperature tau of the checkpoint's dot score; None when it has none."""
-    log_scale = getattr(ckpt.model.decoder.scorer, "log_scale", None)
-    return None if log_scale is None else log_scale.exp().item()
+    tau = getattr(ckpt.model.decoder.scorer, "tau", None)
+    return None if tau is None else tau.item()
 
 
 def feature_parts(attention: str, features, state_size: int, context_size: int) -> dict[str, np.ndarray]:
