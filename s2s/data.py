@@ -11,7 +11,6 @@ Nothing here runs at import time.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections import Counter
@@ -112,7 +111,7 @@ def split_corpus(df: pd.DataFrame, *, test_sources: int = 2000, dev_sources: int
         rows.setdefault(c, []).append(row)
     eng = df["eng"].tolist()
     sources = {c: sorted({eng[r] for r in rs}) for c, rs in rows.items()}
-    digest = {c: hashlib.sha256(f"{salt}\n{src[0]}".encode("utf-8")).hexdigest()
+    digest = {c: sha256_bytes(f"{salt}\n{src[0]}".encode("utf-8"))
               for c, src in sources.items()}
     order = sorted(rows, key=digest.__getitem__)
     assigned = {c: "train" for c in rows if len(rows[c]) > max_component_rows}
