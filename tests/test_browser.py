@@ -71,6 +71,8 @@ def test_a_deep_link_as_the_servers_first_visit_gets_the_whole_app(tiny_root):
             page.get_by_text("UI language").first.wait_for(timeout=60_000)  # the sidebar app.py draws
             nav = " ".join(page.locator('[data-testid="stSidebarNav"] a').all_inner_texts())
             assert "Translate & compare" in nav and "Step player" in nav
-            assert page.get_by_role("heading", name="Step player").count() == 1
+            heading = page.get_by_role("heading", name="Step player")
+            heading.first.wait_for(timeout=60_000)  # the page's own script runs after the sidebar
+            assert heading.count() == 1
         finally:
             browser.close()
