@@ -13,9 +13,9 @@ from s2s.ui import bench_app, load
 
 pytestmark = pytest.mark.skipif(not bench_app.CHROMIUM.exists(),
                                 reason="/usr/bin/chromium is absent (install it: apt-get install -y chromium)")
-FIGURES = ("single-session p50", "single-session p95", "requests", "errors", "p50 under load", "p95 under load",
-           "p95 ratio load/single", "server RSS start", "server RSS peak", "server RSS end", "RSS growth end vs start",
-           "machine busy", "server CPU", "browsers CPU")
+FIGURES = ("sessions opened", "single-session p50", "single-session p95", "requests", "errors", "p50 under load",
+           "p95 under load", "p95 ratio load/single", "server RSS start", "server RSS peak", "server RSS end",
+           "RSS growth end vs start", "machine busy", "server CPU", "browsers CPU")
 
 
 def test_load_two_sessions(tiny_root, capsys):
@@ -31,7 +31,7 @@ def test_load_two_sessions(tiny_root, capsys):
             figures[name.strip()] = rest.split()[0]
     values = {name: float(figures[name]) for name in FIGURES}  # KeyError / ValueError: not reported
     assert all(math.isfinite(v) for v in values.values()), out
-    assert values["requests"] > 0 and values["errors"] == 0, out
+    assert values["sessions opened"] == 2 and values["requests"] > 0 and values["errors"] == 0, out
     assert values["server RSS start"] > 0 and values["server RSS peak"] >= values["server RSS end"], out
     assert 0 < values["server CPU"] <= values["machine busy"] <= 100, out
     assert 0 < values["browsers CPU"] <= 100, out

@@ -5,7 +5,8 @@ with Debian's chromium through Playwright (one browser, one context per session)
 - single session: one session submits --single test sentences one after another on the home page
   (Translate & compare, vanilla vs Bahdanau, greedy); time from clicking Translate to the first
   frame with every result, measured inside the page (STOPWATCH_JS), p50/p95;
-- under load: N sessions at once for M minutes. Each walks its own seeded shuffle of the test split
+- under load: N sessions open the home page at once (each within --open-timeout s, else it counts as
+  an error), then run for M minutes. Each walks its own seeded shuffle of the test split
   (so most sentences are new: the result caches fill up and must stay bounded), submits a sentence,
   waits for the results (at most --timeout s), checks that a translation shows for every model and
   no exception or error box does, then reads them for --think s (jittered) before the next one;
@@ -82,7 +83,7 @@ async def open_session(browser, url: str, query: dict, expect: Expect, timeout_m
     charts, so the browser has loaded the chart library before the timed part); returns the page."""
     context = await browser.new_context(viewport=VIEWPORT)
     page = await context.new_page()
-    await page.goto(f"{url}/?{urlencode(query)}")
+    await page.goto(f"{url}/?{urlencode(query)}", timeout=timeout_ms)
     await page.wait_for_function(READY_JS, arg=[len(expect.models), expect.charts, query["text"]],
                                  timeout=timeout_ms, polling=100)
     return page
@@ -149,19 +150,21 @@ async def drive(url: str, pid: int, sentences: list[str], models: list[str], exp
     """Both phases in one browser; returns the figures."""
     from playwright.async_api import async_playwright
 
-    timeout_ms = int(args.timeout * 1000)
+    timeout_ms, open_ms = int(args.timeout * 1000), int(args.open_timeout * 1000)
     query = {"models": ",".join(models), "beam": 1, "lp": 1.0}
     single, rest = sentences[:args.single], sentences[args.single:]
     async with async_playwright() as p:
         browser = await launch_browser(p)
         try:
-            page = await open_session(browser, url, {**query, "text": rest[-1]}, expect, timeout_ms)
+            page = await open_session(browser, url, {**query, "text": rest[-1]}, expect, open_ms)
             alone = await run_session(page, single, expect, math.inf, 0.0, random.Random(0), timeout_ms)
             await page.context.close()
             # each session: its own seeded order of the other sentences; it opens on its last one
             orders = [random.Random(i + 1).sample(rest, len(rest)) for i in range(args.sessions)]
-            pages = await asyncio.gather(*(open_session(browser, url, {**query, "text": order[-1]}, expect, timeout_ms)
+            opening = time.monotonic()
+            pages = await asyncio.gather(*(open_session(browser, url, {**query, "text": order[-1]}, expect, open_ms)
                                            for order in orders), return_exceptions=True)
+            opening = time.monotonic() - opening
             samples: list[int] = []
             stop = asyncio.Event()
             sampler = asyncio.create_task(sample_rss(pid, args.sample, samples, stop))
@@ -181,7 +184,9 @@ async def drive(url: str, pid: int, sentences: list[str], models: list[str], exp
     seconds = [s for t in tallies for s in t.seconds]
     errors = [e for t in tallies for e in t.errors] + [f"session did not open: {type(page).__name__}"
                                                         for page in pages if isinstance(page, BaseException)]
-    return {"alone": alone, "seconds": seconds, "errors": errors, "rss": samples, "cpu": cpu}
+    opened = sum(not isinstance(page, BaseException) for page in pages)
+    return {"alone": alone, "seconds": seconds, "errors": errors, "rss": samples, "cpu": cpu,
+            "opened": (opened, opening)}
 
 
 def report(args, figures: dict) -> None:
@@ -193,6 +198,7 @@ def report(args, figures: dict) -> None:
         ("single-session p50", f"{percentile(alone.seconds, 50):.3f}", "s"),
         ("single-session p95", f"{p95_single:.3f}", "s"),
         ("sessions", f"{args.sessions}", ""),
+        ("sessions opened", f"{figures['opened'][0]}", f"(all at once, in {figures['opened'][1]:.0f} s)"),
         ("minutes", f"{args.minutes:g}", ""),
         ("requests", f"{len(seconds) + len(errors)}", ""),
         ("errors", f"{len(errors)}", "(target 0)"),
@@ -225,6 +231,9 @@ def main(argv=None) -> int:
                     help="checkpoints root (default $S2S_CHECKPOINTS or checkpoints/; tiny ones when empty)")
     ap.add_argument("--single", type=int, default=20, help="sentences in the single-session phase (default 20)")
     ap.add_argument("--timeout", type=float, default=60.0, help="longest wait for one result, s (default 60)")
+    ap.add_argument("--open-timeout", type=float, default=300.0,
+                    help="longest wait for a session's first page, s (default 300: on 2 cores, 20 browser contexts "
+                         "loading the app at once take over a minute, nearly all of it the browsers' own work)")
     ap.add_argument("--sample", type=float, default=2.0, help="RSS sampling interval, s (default 2)")
     args = ap.parse_args(argv)
     if not CHROMIUM.exists():
