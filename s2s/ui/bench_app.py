@@ -1,10 +1,13 @@
 """App benchmark (prints figures, asserts nothing): `python -m s2s.ui.bench_app`.
 
 Starts the real server (`python -m s2s.ui.serve`, as scripts/app does) and drives Debian's chromium with Playwright:
-- cold start: from launching the server to the first rendered page (title and first chart),
-- submit: from clicking Translate on a new sentence to every result rendered, for vanilla +
-  Bahdanau + one Luong model with beam 5 (first time: computed; again: from the cache),
+- cold start: from launching the server to the first frame the browser draws with the whole first
+  page (every translation and chart),
+- submit: from clicking Translate on a new sentence (the click event's time) to the first frame drawn
+  with every result, for vanilla + Bahdanau + one Luong model with beam 5 (first time: computed;
+  again: from the cache); both taken inside the page (`frame_when_js`, `stopwatch_js`),
 - server RSS (VmRSS of the server's process tree) with every model loaded.
+Each of --runs runs starts its own server and browser context; the figures are their median (and range).
 Uses the checkpoints under $S2S_CHECKPOINTS or checkpoints/; with none there, tiny untrained
 ones are built in a temporary folder (tests/app_fixtures.py). Also used by tests/test_browser.py.
 """
@@ -15,6 +18,7 @@ import argparse
 import contextlib
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,6 +37,47 @@ DONE_JS = """([n, m]) => !document.querySelector('[data-testid="stStatusWidget"]
   && document.querySelectorAll('[data-testid="stMarkdownContainer"] h4').length >= n
   && document.querySelectorAll('.js-plotly-plot').length >= m"""
 TEXT_DONE_JS = f"""([n, m, text]) => new URLSearchParams(location.search).get('text') === text && ({DONE_JS})([n, m])"""
+_OBSERVE = ("observer.observe(document.documentElement, "
+            "{subtree: true, childList: true, attributes: true, characterData: true})")
+
+
+def frame_when_js(ready: str, timeout_ms: int = 60_000) -> str:
+    """JS taking `ready`'s argument: a promise of the time (ms since the epoch) of the first frame drawn
+    once `ready` holds, checked at every change of the page (nothing polls it from outside); it
+    rejects after `timeout_ms`."""
+    return f"""(arg) => new Promise((resolve, reject) => {{
+  const ready = {ready};
+  const check = () => {{
+    if (!ready(arg)) return;
+    observer.disconnect();
+    requestAnimationFrame(() => resolve(performance.timeOrigin + performance.now()));
+  }};
+  const observer = new MutationObserver(check);
+  {_OBSERVE};
+  setTimeout(() => {{ observer.disconnect(); reject(new Error('not ready in {timeout_ms} ms')); }}, {timeout_ms});
+  check();
+}})"""
+
+
+def stopwatch_js(ready: str, timeout_ms: int = 60_000) -> str:
+    """JS taking `ready`'s argument, to run right before a click: window.__s2s.done becomes a promise
+    of the seconds from that click (the event's own timestamp) to the first frame drawn once `ready`
+    holds, so neither the trip through Playwright's driver nor its actionability checks count; it
+    rejects `timeout_ms` after being armed."""
+    return f"""(arg) => {{
+  const ready = {ready};
+  let start = null, finish, fail;
+  window.__s2s = {{done: new Promise((resolve, reject) => {{ finish = resolve; fail = reject; }})}};
+  const check = () => {{
+    if (start === null || !ready(arg)) return;
+    observer.disconnect();
+    requestAnimationFrame(() => finish((performance.now() - start) / 1000));
+  }};
+  const observer = new MutationObserver(check);
+  document.addEventListener('click', e => {{ start = e.timeStamp; check(); }}, {{capture: true, once: true}});
+  {_OBSERVE};
+  setTimeout(() => {{ observer.disconnect(); fail(new Error('no result in {timeout_ms} ms')); }}, {timeout_ms});
+}}"""
 
 
 def free_port() -> int:
@@ -164,41 +209,56 @@ def checkpoints_root(root: Path | None = None):
         yield build_tiny_root(Path(tmp))
 
 
+def one_run(browser, root: Path, chosen: list[str], n_attn: int, args, every_page: bool) -> dict[str, float]:
+    """A fresh server and a fresh browser context: cold start, then the two submits (seconds); with
+    `every_page`, also the attention and beam pages (loading every model) and the server's RSS (MiB)."""
+    first = "I am hungry."
+    query = urlencode({"text": first, "models": ",".join(chosen), "beam": args.beam, "lp": 1.0})
+    figures = {}
+    start = time.time()
+    with serve(root) as (url, proc):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{url}/?{query}")
+        figures["cold"] = page.evaluate(frame_when_js(TEXT_DONE_JS), [len(chosen), n_attn, first]) / 1000 - start
+        for label, text in (("computed", args.sentence), ("cached", first)):
+            page.locator("textarea").first.fill(text)
+            page.evaluate(stopwatch_js(TEXT_DONE_JS), [len(chosen), n_attn + (n_attn > 1), text])
+            page.get_by_role("button", name="Translate").click()
+            figures[label] = page.evaluate("() => window.__s2s.done")
+        if every_page:
+            page.goto(f"{url}/attention")  # loads every attention model too
+            wait_done(page, 0, 1)
+            page.goto(f"{url}/beam")
+            wait_done(page, 0, 1)
+            figures["rss"] = tree_rss_kib(proc.pid) / 1024
+        page.context.close()
+    return figures
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sentence", default="When I was a child, my grandmother used to tell me long stories about "
                     "the small village in the mountains where she had grown up with her four brothers.")
     ap.add_argument("--beam", type=int, default=5)
+    ap.add_argument("--runs", type=int, default=5, help="fresh server + fresh browser context each (default 5)")
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
     with checkpoints_root() as root:
         chosen, vanilla = pick_models(root)
         print(f"checkpoints: {root}\nmodels: {', '.join(chosen)}; beam {args.beam}; CPU cores: {os.cpu_count()}")
-        first = "I am hungry."
-        query = urlencode({"text": first, "models": ",".join(chosen), "beam": args.beam, "lp": 1.0})
         n_attn = len(chosen) - (vanilla is not None)  # every attention model draws a heatmap (2+: plus the difference)
         with sync_playwright() as p:
             browser = launch_browser(p)
-            start = time.perf_counter()
-            with serve(root) as (url, proc):
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.goto(f"{url}/?{query}")
-                wait_done(page, len(chosen), n_attn, first)
-                print(f"cold start to first rendered page: {time.perf_counter() - start:6.2f} s")
-                for label, text in (("submit (computed)", args.sentence), ("submit (cached)", first)):
-                    page.locator("textarea").first.fill(text)
-                    t0 = time.perf_counter()
-                    page.get_by_role("button", name="Translate").click()
-                    wait_done(page, len(chosen), n_attn + (n_attn > 1), text)
-                    print(f"{label:18s} {len(chosen)} models, beam {args.beam}: {time.perf_counter() - t0:6.2f} s")
-                page.goto(f"{url}/attention")  # loads every attention model too
-                wait_done(page, 0, 1)
-                page.goto(f"{url}/beam")
-                wait_done(page, 0, 1)
-                print(f"server RSS, every model loaded: {tree_rss_kib(proc.pid) / 1024:7.1f} MiB")
+            runs = [one_run(browser, root, chosen, n_attn, args, every_page=i == args.runs - 1) for i in range(args.runs)]
             browser.close()
-
+    print(f"{args.runs} runs, each with a fresh server and browser context: median [min - max]")
+    for key, label in (("cold", "cold start to first rendered page:"),
+                       ("computed", f"submit (computed)  {len(chosen)} models, beam {args.beam}:"),
+                       ("cached", f"submit (cached)    {len(chosen)} models, beam {args.beam}:")):
+        values = [r[key] for r in runs]
+        print(f"{label:37s} {statistics.median(values):5.2f} s  [{min(values):.2f} - {max(values):.2f}]")
+    print(f"server RSS, every model loaded:       {runs[-1]['rss']:5.0f} MiB")
 
 if __name__ == "__main__":
     main()

@@ -4,7 +4,7 @@ Starts the real server (`python -m s2s.ui.serve`, s2s/ui/bench_app.py) on 127.0.
 with Debian's chromium through Playwright (one browser, one context per session):
 - single session: one session submits --single test sentences one after another on the home page
   (Translate & compare, vanilla vs Bahdanau, greedy); time from clicking Translate to the first
-  frame with every result, measured inside the page (STOPWATCH_JS), p50/p95;
+  frame with every result, measured inside the page (bench_app.stopwatch_js), p50/p95;
 - under load: N sessions open the home page at once (each within --open-timeout s, else it counts as
   an error), then run for M minutes. Each walks its own seeded shuffle of the test split
   (so most sentences are new: the result caches fill up and must stay bounded), submits a sentence,
@@ -34,8 +34,8 @@ from urllib.parse import urlencode
 
 import numpy as np
 
-from .bench_app import (CHROMIUM, TEXT_DONE_JS, checkpoints_root, launch_browser, machine_cpu_seconds, pick_models, serve,
-                        tree_cpu_seconds, tree_rss_kib)
+from .bench_app import (CHROMIUM, TEXT_DONE_JS, checkpoints_root, frame_when_js, launch_browser, machine_cpu_seconds,
+                        pick_models, serve, stopwatch_js, tree_cpu_seconds, tree_rss_kib)
 
 TRANSLATIONS = '[data-testid="stMarkdownContainer"] h4'
 HEADINGS = '[data-testid="stHeading"]'
@@ -44,21 +44,13 @@ FAILURES = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 # run finished (DONE_JS with nothing required) with an exception or error box on the page
 READY_JS = f"""([n, m, text]) => ({TEXT_DONE_JS})([n, m, text])
   || (({TEXT_DONE_JS})([0, 0, text]) && !!document.querySelector('{FAILURES}'))"""
-# in-page stopwatch, armed right before the click: window.__s2s.seconds becomes the time from the
-# click (the event's own timestamp) to the first frame drawn once READY_JS holds, so neither the
-# 100 ms polling nor the trip through Playwright's driver (both slower under load) is counted
-STOPWATCH_JS = f"""([n, m, text]) => {{
-  const ready = {READY_JS};
-  const w = window.__s2s = {{start: null, seconds: null}};
-  const observer = new MutationObserver(() => check());
-  const check = () => {{
-    if (w.start === null || !ready([n, m, text])) return;
-    observer.disconnect();
-    requestAnimationFrame(() => {{ w.seconds = (performance.now() - w.start) / 1000; }});
-  }};
-  document.addEventListener('click', e => {{ w.start = e.timeStamp; check(); }}, {{capture: true, once: true}});
-  observer.observe(document.documentElement, {{subtree: true, childList: true, attributes: true, characterData: true}});
-}}"""
+# once the stopwatch stops: its seconds and what the page shows, in one call
+RESULT_JS = f"""() => window.__s2s.done.then(seconds => ({{
+  seconds,
+  failure: document.querySelector('{FAILURES}')?.innerText ?? null,
+  translations: [...document.querySelectorAll('{TRANSLATIONS}')].map(e => e.innerText),
+  headings: [...document.querySelectorAll('{HEADINGS}')].map(e => e.innerText).join(' '),
+}}))"""
 VIEWPORT = {"width": 1280, "height": 900}
 
 
@@ -84,31 +76,28 @@ async def open_session(browser, url: str, query: dict, expect: Expect, timeout_m
     context = await browser.new_context(viewport=VIEWPORT)
     page = await context.new_page()
     await page.goto(f"{url}/?{urlencode(query)}", timeout=timeout_ms)
-    await page.wait_for_function(READY_JS, arg=[len(expect.models), expect.charts, query["text"]],
-                                 timeout=timeout_ms, polling=100)
+    await page.evaluate(frame_when_js(READY_JS, timeout_ms), [len(expect.models), expect.charts, query["text"]])
     return page
 
 
 async def submit(page, text: str, expect: Expect, timeout_ms: int) -> float:
     """Type `text`, click Translate, wait for every result; seconds from the click to the first
-    frame with every result (STOPWATCH_JS). RuntimeError (or Playwright's TimeoutError) when the
-    page does not show a translation for every model."""
+    frame with every result (bench_app.stopwatch_js). RuntimeError (or Playwright's Error: no result
+    in time) when the page does not show a translation for every model."""
     await page.locator("textarea").first.fill(text)
-    await page.evaluate(STOPWATCH_JS, [len(expect.models), expect.charts, text])
+    await page.evaluate(stopwatch_js(READY_JS, timeout_ms), [len(expect.models), expect.charts, text])
     await page.get_by_role("button", name="Translate").click()
-    await page.wait_for_function("() => window.__s2s.seconds !== null", timeout=timeout_ms, polling=100)
-    seconds = await page.evaluate("() => window.__s2s.seconds")
-    if await page.locator(FAILURES).count():
-        message = (await page.locator(FAILURES).first.inner_text()).strip().splitlines()
+    shown = await page.evaluate(RESULT_JS)
+    if shown["failure"] is not None:
+        message = shown["failure"].strip().splitlines()
         raise RuntimeError(f"error shown: {message[0][:120] if message else '?'}")
-    translations = await page.locator(TRANSLATIONS).all_inner_texts()
-    headings = " ".join(await page.locator(HEADINGS).all_inner_texts())
+    translations = shown["translations"]
     if len(translations) != len(expect.models) or not all(t.strip() for t in translations):
         raise RuntimeError(f"{len(translations)} translations shown, expected {len(expect.models)}")
-    missing = [m for m in expect.models if m not in headings]
+    missing = [m for m in expect.models if m not in shown["headings"]]
     if missing:
         raise RuntimeError(f"no heading for {', '.join(missing)}")
-    return seconds
+    return shown["seconds"]
 
 
 async def run_session(page, sentences: list[str], expect: Expect, deadline: float, think: float,
