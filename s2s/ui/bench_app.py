@@ -2,7 +2,8 @@
 
 Starts the real server (`python -m s2s.ui.serve`, as scripts/app does) and drives Debian's chromium with Playwright:
 - cold start: from launching the server to the first frame the browser draws with the whole first
-  page (every translation and chart),
+  page (every translation and chart): the home page as a visitor opens it (its defaults), and a
+  shared link to the three models below with beam 5 as the server's first visit,
 - submit: from clicking Translate on a new sentence (the click event's time) to the first frame drawn
   with every result, for vanilla + Bahdanau + one Luong model with beam 5 (first time: computed;
   again: from the cache); both taken inside the page (`frame_when_js`, `stopwatch_js`),
@@ -209,20 +210,44 @@ def checkpoints_root(root: Path | None = None):
         yield build_tiny_root(Path(tmp))
 
 
-def one_run(browser, root: Path, chosen: list[str], n_attn: int, args, every_page: bool) -> dict[str, float]:
-    """A fresh server and a fresh browser context: cold start, then the two submits (seconds); with
-    `every_page`, also the attention and beam pages (loading every model) and the server's RSS (MiB)."""
-    first = "I am hungry."
-    query = urlencode({"text": first, "models": ",".join(chosen), "beam": args.beam, "lp": 1.0})
-    figures = {}
+@contextlib.contextmanager
+def cold_start(browser, root: Path, query: str, ready: str, arg: list):
+    """Launch a server, open `query` in a fresh browser context; yields (seconds from the launch to the
+    first frame drawn once `ready(arg)` holds, page, server process). Stops the server on exit."""
     start = time.time()
     with serve(root) as (url, proc):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(f"{url}/?{query}")
-        figures["cold"] = page.evaluate(frame_when_js(TEXT_DONE_JS), [len(chosen), n_attn, first]) / 1000 - start
+        page.goto(f"{url}/{query}")
+        drawn = page.evaluate(frame_when_js(ready), arg) / 1000
+        try:
+            yield drawn - start, page, url, proc
+        finally:
+            page.context.close()
+
+
+def heatmaps(models: list[str], vanilla: str | None) -> int:
+    """Charts the home page draws for `models`: a heatmap per attention model, plus their difference."""
+    n_attn = len(models) - (vanilla in models)
+    return n_attn + (n_attn > 1)
+
+
+def one_run(browser, root: Path, chosen: list[str], vanilla: str | None, args, every_page: bool) -> dict[str, float]:
+    """Two fresh servers, each with a fresh browser context. One opens the home page as a visitor does
+    (its defaults: vanilla vs Bahdanau, greedy); the other a shared link to `chosen` with beam
+    `args.beam`, then submits two sentences there (seconds); with `every_page`, it also opens the
+    attention and beam pages (loading every model) and reads the server's RSS (MiB)."""
+    figures = {}
+    home = chosen[:2]  # the home page's default pair (pick_models puts vanilla and bahdanau first)
+    with cold_start(browser, root, "", DONE_JS, [len(home), heatmaps(home, vanilla)]) as (seconds, *_):
+        figures["cold_home"] = seconds
+    first = "I am hungry."
+    query = "?" + urlencode({"text": first, "models": ",".join(chosen), "beam": args.beam, "lp": 1.0})
+    charts = heatmaps(chosen, vanilla)
+    with cold_start(browser, root, query, TEXT_DONE_JS, [len(chosen), charts, first]) as (seconds, page, url, proc):
+        figures["cold_link"] = seconds
         for label, text in (("computed", args.sentence), ("cached", first)):
             page.locator("textarea").first.fill(text)
-            page.evaluate(stopwatch_js(TEXT_DONE_JS), [len(chosen), n_attn + (n_attn > 1), text])
+            page.evaluate(stopwatch_js(TEXT_DONE_JS), [len(chosen), charts, text])
             page.get_by_role("button", name="Translate").click()
             figures[label] = page.evaluate("() => window.__s2s.done")
         if every_page:
@@ -231,7 +256,6 @@ def one_run(browser, root: Path, chosen: list[str], n_attn: int, args, every_pag
             page.goto(f"{url}/beam")
             wait_done(page, 0, 1)
             figures["rss"] = tree_rss_kib(proc.pid) / 1024
-        page.context.close()
     return figures
 
 
@@ -247,18 +271,20 @@ def main(argv=None) -> None:
     with checkpoints_root() as root:
         chosen, vanilla = pick_models(root)
         print(f"checkpoints: {root}\nmodels: {', '.join(chosen)}; beam {args.beam}; CPU cores: {os.cpu_count()}")
-        n_attn = len(chosen) - (vanilla is not None)  # every attention model draws a heatmap (2+: plus the difference)
         with sync_playwright() as p:
             browser = launch_browser(p)
-            runs = [one_run(browser, root, chosen, n_attn, args, every_page=i == args.runs - 1) for i in range(args.runs)]
+            runs = [one_run(browser, root, chosen, vanilla, args, every_page=i == args.runs - 1)
+                    for i in range(args.runs)]
             browser.close()
     print(f"{args.runs} runs, each with a fresh server and browser context: median [min - max]")
-    for key, label in (("cold", "cold start to first rendered page:"),
+    for key, label in (("cold_home", "cold start, home page as opened:"),
+                       ("cold_link", f"cold start, link to {len(chosen)} models, beam {args.beam}:"),
                        ("computed", f"submit (computed)  {len(chosen)} models, beam {args.beam}:"),
                        ("cached", f"submit (cached)    {len(chosen)} models, beam {args.beam}:")):
         values = [r[key] for r in runs]
-        print(f"{label:37s} {statistics.median(values):5.2f} s  [{min(values):.2f} - {max(values):.2f}]")
-    print(f"server RSS, every model loaded:       {runs[-1]['rss']:5.0f} MiB")
+        print(f"{label:40s} {statistics.median(values):5.2f} s  [{min(values):.2f} - {max(values):.2f}]")
+    print(f"{'server RSS, every model loaded:':40s} {runs[-1]['rss']:5.0f} MiB")
+
 
 if __name__ == "__main__":
     main()
