@@ -204,8 +204,8 @@ def test_step_player_steps_and_weights_sum_to_one(tiny_env):
     assert any("teacher forcing is off" in m for m in messages(at))  # no reference
 
 
-@pytest.mark.parametrize("kind, score", [("dot", r"\tau\, h_t^\top h_j, \quad \tau = 0.177"), ("general", "W_a h_j"),
-                                         ("concat", "[h_t; h_j]")])
+@pytest.mark.parametrize("kind, score", [("dot", r"\tau\, h_t^\top h_j, \quad \tau = 0.177 \text{ (learnt)}"),
+                                         ("general", "W_a h_j"), ("concat", "[h_t; h_j]")])
 def test_step_player_formula_per_attention_type(tiny_env, kind, score):
     at = open_page(STEP)
     at.selectbox(key="w:step.models").set_value(f"eng-spa/{kind}").run()
@@ -253,6 +253,10 @@ def test_korean_ui_on_the_new_pages(evaluated_env):
         at.switch_page(page).run()
         assert not at.exception and at.title[0].value == title
     assert any("티처 포싱" in m for m in messages(at))
+    at.selectbox(key="w:step.models").set_value("eng-spa/dot").run()  # tiny dot model: learnt scale
+    assert not at.exception and r"\text{ (학습된 값)}" in at.latex[0].value
+    at.selectbox(key="w:step.models").set_value("eng-spa/vanilla").run()
+    assert not at.exception and "인코더의 마지막 상태" in at.latex[0].value
 
 
 def test_step_player_play_runs_to_the_last_step(tiny_env, monkeypatch):

@@ -17,14 +17,16 @@ from .. import compare, vectors
 from ..data import load_split, word_count
 from ..errors import CheckpointError
 from . import models, widgets
+from .strings import t
 
 BACKGROUND = 300  # test sources behind the typed sentences in the projection
 
-# the scoring function and the rest of one attention step, per attention type (st.latex)
+# the scoring function and the rest of one attention step, per attention type (st.latex);
+# %(name)s marks words filled in the UI's language by `formulas`
 SCORE = {
     "bahdanau": r"e_{tj} = v_a^\top \tanh(W_a s_{t-1} + U_a h_j)",
     "dot": r"e_{tj} = h_t^\top h_j \,/\, \sqrt{d}",
-    "dot-learned": r"e_{tj} = \tau\, h_t^\top h_j, \quad \tau = %.3g \text{ (learnt)}",  # % tau
+    "dot-learned": r"e_{tj} = \tau\, h_t^\top h_j, \quad \tau = %(tau).3g \text{ (%(learnt)s)}",
     "general": r"e_{tj} = h_t^\top W_a h_j \,/\, \sqrt{d}",
     "concat": r"e_{tj} = v_a^\top \tanh(W_a [h_t; h_j])",
 }
@@ -35,7 +37,7 @@ STEP = {
     "luong": [r"h_t = \mathrm{RNN}(h_{t-1}, E y_{t-1})",
               r"a_t = \mathrm{softmax}(e_t), \quad c_t = \sum_j a_{tj} h_j",
               r"\tilde h_t = \tanh(W_c [c_t; h_t]), \quad P(y_t \mid y_{<t}, x) = \mathrm{softmax}(E\, \tilde h_t + b)"],
-    "none": [r"c = h_S \quad \text{(the encoder's final state, the same at every step)}",
+    "none": [r"c = h_S \quad \text{(%(final)s)}",
              r"s_t = \mathrm{RNN}(s_{t-1}, [E y_{t-1}; c]), \quad o_t = \tanh(W_o [s_t; c; E y_{t-1}])",
              r"P(y_t \mid y_{<t}, x) = \mathrm{softmax}(E\, o_t + b)"],
 }
@@ -45,9 +47,12 @@ def formulas(attention: str, tau: float | None = None) -> list[str]:
     """LaTeX lines of one decoding step of a model with this attention type ("none": vanilla);
     `tau`: the learnt temperature of a dot score with `learned_scale` (see `learned_tau`)."""
     if attention == "none":
-        return STEP["none"]
-    score = SCORE[attention] if tau is None else SCORE["dot-learned"] % tau
-    return [score] + STEP["bahdanau" if attention == "bahdanau" else "luong"]
+        lines = STEP["none"]
+    else:
+        score = SCORE["dot-learned" if tau is not None else attention]
+        lines = [score] + STEP["bahdanau" if attention == "bahdanau" else "luong"]
+    words = {"tau": tau, "learnt": t("f.learnt"), "final": t("f.final_state")}
+    return [line % words for line in lines]
 
 
 def learned_tau(ckpt: ck.Checkpoint) -> float | None:
