@@ -38,26 +38,25 @@ DONE_JS = """([n, m]) => !document.querySelector('[data-testid="stStatusWidget"]
   && document.querySelectorAll('[data-testid="stMarkdownContainer"] h4').length >= n
   && document.querySelectorAll('.js-plotly-plot').length >= m"""
 TEXT_DONE_JS = f"""([n, m, text]) => new URLSearchParams(location.search).get('text') === text && ({DONE_JS})([n, m])"""
-_OBSERVE = ("observer.observe(document.documentElement, "
-            "{subtree: true, childList: true, attributes: true, characterData: true})")
+# a promise of the time (ms since the epoch) of the first frame drawn once ready() holds, checked at
+# every change of the page (nothing polls it from outside); rejected with "<what> in <ms> ms" after ms
+_FRAME_WHEN = """(ready, ms, what) => new Promise((resolve, reject) => {
+  const check = () => {
+    if (!ready()) return;
+    observer.disconnect();
+    requestAnimationFrame(() => resolve(performance.timeOrigin + performance.now()));
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(document.documentElement, {subtree: true, childList: true, attributes: true, characterData: true});
+  setTimeout(() => { observer.disconnect(); reject(new Error(`${what} in ${ms} ms`)); }, ms);
+  check();
+})"""
 
 
 def frame_when_js(ready: str, timeout_ms: int = 60_000) -> str:
     """JS taking `ready`'s argument: a promise of the time (ms since the epoch) of the first frame drawn
-    once `ready` holds, checked at every change of the page (nothing polls it from outside); it
-    rejects after `timeout_ms`."""
-    return f"""(arg) => new Promise((resolve, reject) => {{
-  const ready = {ready};
-  const check = () => {{
-    if (!ready(arg)) return;
-    observer.disconnect();
-    requestAnimationFrame(() => resolve(performance.timeOrigin + performance.now()));
-  }};
-  const observer = new MutationObserver(check);
-  {_OBSERVE};
-  setTimeout(() => {{ observer.disconnect(); reject(new Error('not ready in {timeout_ms} ms')); }}, {timeout_ms});
-  check();
-}})"""
+    once `ready` holds; it rejects after `timeout_ms`."""
+    return f"(arg) => {{ const ready = {ready}; return ({_FRAME_WHEN})(() => ready(arg), {timeout_ms}, 'not ready'); }}"
 
 
 def stopwatch_js(ready: str, timeout_ms: int = 60_000) -> str:
@@ -67,17 +66,10 @@ def stopwatch_js(ready: str, timeout_ms: int = 60_000) -> str:
     rejects `timeout_ms` after being armed."""
     return f"""(arg) => {{
   const ready = {ready};
-  let start = null, finish, fail;
-  window.__s2s = {{done: new Promise((resolve, reject) => {{ finish = resolve; fail = reject; }})}};
-  const check = () => {{
-    if (start === null || !ready(arg)) return;
-    observer.disconnect();
-    requestAnimationFrame(() => finish((performance.now() - start) / 1000));
-  }};
-  const observer = new MutationObserver(check);
-  document.addEventListener('click', e => {{ start = e.timeStamp; check(); }}, {{capture: true, once: true}});
-  {_OBSERVE};
-  setTimeout(() => {{ observer.disconnect(); fail(new Error('no result in {timeout_ms} ms')); }}, {timeout_ms});
+  let start = null;
+  document.addEventListener('click', e => {{ start = e.timeStamp; }}, {{capture: true, once: true}});
+  const drawn = ({_FRAME_WHEN})(() => start !== null && ready(arg), {timeout_ms}, 'no result');
+  window.__s2s = {{done: drawn.then(t => (t - performance.timeOrigin - start) / 1000)}};
 }}"""
 
 

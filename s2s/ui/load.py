@@ -34,8 +34,8 @@ from urllib.parse import urlencode
 
 import numpy as np
 
-from .bench_app import (CHROMIUM, TEXT_DONE_JS, checkpoints_root, frame_when_js, launch_browser, machine_cpu_seconds,
-                        pick_models, serve, stopwatch_js, tree_cpu_seconds, tree_rss_kib)
+from .bench_app import (CHROMIUM, TEXT_DONE_JS, checkpoints_root, frame_when_js, heatmaps, launch_browser,
+                        machine_cpu_seconds, pick_models, serve, stopwatch_js, tree_cpu_seconds, tree_rss_kib)
 
 TRANSLATIONS = '[data-testid="stMarkdownContainer"] h4'
 HEADINGS = '[data-testid="stHeading"]'
@@ -235,8 +235,7 @@ def main(argv=None) -> int:
     with checkpoints_root(args.checkpoints) as root:
         chosen, vanilla = pick_models(root)
         models = chosen[:2]  # the home page's default pair: vanilla vs Bahdanau
-        n_attn = len(models) - (vanilla in models)  # a heatmap each, plus their difference for two
-        expect = Expect(tuple(m.split("/", 1)[1] for m in models), n_attn + (n_attn > 1))
+        expect = Expect(tuple(m.split("/", 1)[1] for m in models), heatmaps(models, vanilla))
         print(f"checkpoints: {root}\nmodels: {', '.join(models)}; greedy; CPU cores: {os.cpu_count()}; "
               f"think {args.think:g} s; {len(sentences)} test sentences")
         with contextlib.ExitStack() as stack:
