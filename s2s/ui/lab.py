@@ -51,7 +51,7 @@ def formulas(attention: str, tau: float | None = None) -> list[str]:
     else:
         score = SCORE["dot-learned" if tau is not None else attention]
         lines = [score] + STEP["bahdanau" if attention == "bahdanau" else "luong"]
-    words = {"tau": tau, "learnt": t("f.learnt"), "final": t("f.final_state")}
+    words = {"tau": tau, "learnt": t("sp.learnt"), "final": t("sp.final_state")}
     return [line % words for line in lines]
 
 

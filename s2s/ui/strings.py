@@ -322,8 +322,8 @@ S: dict[str, dict[str, str]] = {
     "bn.col.reference": {"en": "reference", "ko": "참조 번역"},
     # step player
     "sp.title": {"en": "Step player", "ko": "한 시점씩 보기"},
-    "f.learnt": {"en": "learnt", "ko": "학습된 값"},
-    "f.final_state": {"en": "the encoder's final state, the same at every step",
+    "sp.learnt": {"en": "learnt", "ko": "학습된 값"},
+    "sp.final_state": {"en": "the encoder's final state, the same at every step",
                       "ko": "인코더의 마지막 상태, 모든 시점에 같은 값"},
     "sp.intro": {
         "en": "One **decoder** step at a time, with the real numbers of the model: the token fed in (`<s>` at the "
