@@ -205,7 +205,7 @@ def checkpoints_root(root: Path | None = None):
 @contextlib.contextmanager
 def cold_start(browser, root: Path, query: str, ready: str, arg: list):
     """Launch a server, open `query` in a fresh browser context; yields (seconds from the launch to the
-    first frame drawn once `ready(arg)` holds, page, server process). Stops the server on exit."""
+    first frame drawn once `ready(arg)` holds, page, base url, server process). Stops the server on exit."""
     start = time.time()
     with serve(root) as (url, proc):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
