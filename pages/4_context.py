@@ -4,9 +4,9 @@ and the per-step attention context of one translation in the same projection."""
 import numpy as np
 import streamlit as st
 
-from s2s import figures_more, projection, vectors
+from s2s import figures, projection, vectors
 from s2s.errors import InputError
-from s2s.ui import lab, models, widgets
+from s2s.ui import models, page_data, widgets
 from s2s.ui.strings import t
 
 NS = "context"
@@ -21,10 +21,10 @@ infos = widgets.pair_models(models.catalog())
 default = [next((i.name for i in infos if i.vanilla), infos[0].name)] if infos else []
 
 st.title(t("cv.title"))
-st.markdown(t("cv.intro", n=lab.BACKGROUND))
+st.markdown(t("cv.intro", n=page_data.BACKGROUND))
 left, right = st.columns([5, 4], gap="large")
 with left:
-    text = lab.lines_box(NS, PRESETS, {k: t(f"cv.preset.{k}") for k in PRESETS}, t("cv.sentences"),
+    text = page_data.lines_box(NS, PRESETS, {k: t(f"cv.preset.{k}") for k in PRESETS}, t("cv.sentences"),
                          t("cv.preset"), t("cv.preset.none"))
 with right:
     info = widgets.model_picker(NS, infos, default=default, multi=False)[0]
@@ -46,13 +46,13 @@ if error is not None:
     widgets.show_model_error(info, error)
     st.stop()
 try:
-    typed = lab.context_vectors(info.path, info.stamp, tuple(sset.texts))
+    typed = page_data.context_vectors(info.path, info.stamp, tuple(sset.texts))
 except InputError as exc:
     widgets.show_error(t("w.input_error", msg=str(exc)), warning=True)
     st.stop()
 try:
-    bg_texts = lab.background(info.pair)
-    bg = lab.context_vectors(info.path, info.stamp, tuple(bg_texts))
+    bg_texts = page_data.background(info.pair)
+    bg = page_data.context_vectors(info.path, info.stamp, tuple(bg_texts))
 except (OSError, ValueError, InputError) as exc:  # no test split here
     widgets.show_error(t("cv.no_background", msg=str(exc)), warning=True)
     bg_texts, bg = [], np.zeros((0, typed.shape[1]))
@@ -76,7 +76,7 @@ with right:
 
 e1, e2 = (float(x) for x in pca.explained[:2])
 st.subheader(t("cv.projection"))
-widgets.show_figure(figures_more.projection_scatter(
+widgets.show_figure(figures.projection_scatter(
     pca.transform(typed), sset.texts, background=pca.transform(bg) if len(bg) else None, background_labels=bg_texts,
     trajectory=trajectory, trajectory_labels=traj_labels, marked=[sset.counts[s] > 1 for s in sset.texts],
     names={k: t(f"cv.legend.{k}") for k in ("background", "typed", "trajectory")},
@@ -86,7 +86,7 @@ st.caption(t("cv.space.none" if info.vanilla else "cv.space.attn", m=typed.shape
 
 if len(sset.texts) >= 2:
     st.subheader(t("cv.similarity"))
-    widgets.show_figure(figures_more.similarity_heatmap(
+    widgets.show_figure(figures.similarity_heatmap(
         projection.cosine_matrix(typed), sset.texts, colorbar_title=t("cv.cosine"), large=widgets.large()),
         key=f"{NS}.cos", filename="context-vectors-cosine")
     st.caption(t("cv.similarity.cap"))

@@ -4,11 +4,11 @@ checkpoint (from the cards; live evaluation on demand), and the sentences where 
 import pandas as pd
 import streamlit as st
 
-from s2s import compare, figures_more
+from s2s import compare, figures
 from s2s.data import LENGTH_BUCKETS
 from s2s.errors import S2SError
 from s2s.evaluate import CONCAT_SIZES, evaluate
-from s2s.ui import lab, models, widgets
+from s2s.ui import models, page_data, widgets
 from s2s.ui.strings import t
 
 NS = "bottleneck"
@@ -25,7 +25,7 @@ name_of = {"bleu": "BLEU", "chrf": "chrF"}[metric]
 
 results, labels, dashed, waiting = {}, {}, [], []  # name -> metrics; name -> legend label
 for info in infos:
-    card = lab.test_metrics(info.path, info.stamp)
+    card = page_data.test_metrics(info.path, info.stamp)
     if card is not None:
         results[info.name], labels[info.name] = (card, None, None), info.short
     elif f"{info.name}@{info.stamp}" in live:  # a retrained checkpoint (new stamp) is not evaluated
@@ -47,7 +47,7 @@ if results:
         st.subheader(t("bn.by_length", metric=name_of))
         by_length = {labels[n]: [value(r[0]["by_length"].get(b)) for b in LENGTH_BUCKETS] for n, r in results.items()}
         counts = {labels[n]: [(r[0]["by_length"].get(b) or {}).get("n") for b in LENGTH_BUCKETS] for n, r in results.items()}
-        widgets.show_figure(figures_more.metric_lines(
+        widgets.show_figure(figures.metric_lines(
             by_length, LENGTH_BUCKETS, counts=counts, dashed=dashed, x_title=t("bn.by_length.x"), y_title=name_of,
             large=widgets.large()), key=f"{NS}.length", filename=f"{metric}-by-length")
     with c2:
@@ -57,7 +57,7 @@ if results:
                   for n, r in results.items()}
         counts = {labels[n]: [r[0].get("n")] + [(r[0].get("concat", {}).get(str(k)) or {}).get("n") for k in CONCAT_SIZES]
                   for n, r in results.items()}
-        widgets.show_figure(figures_more.metric_lines(
+        widgets.show_figure(figures.metric_lines(
             concat, sizes, counts=counts, dashed=dashed, x_title=t("bn.concat.x"), y_title=name_of,
             large=widgets.large()), key=f"{NS}.concat", filename=f"{metric}-concatenated")
         st.caption(t("bn.concat.cap"))
@@ -112,7 +112,7 @@ st.subheader(t("bn.diff"))
 outputs = {}
 for name in results:
     info = next(i for i in infos if i.name == name)
-    out = results[name][1] if results[name][1] is not None else lab.test_outputs(info.path, info.stamp)
+    out = results[name][1] if results[name][1] is not None else page_data.test_outputs(info.path, info.stamp)
     if out:
         outputs[name] = out
 if len(outputs) < 2:
@@ -129,7 +129,7 @@ b = d2.selectbox(t("tr.diff.b"), names, index=names.index(b_default), format_fun
 direction = d3.radio(t("bn.diff.dir"), list(compare.DIRECTIONS), format_func={d: t(f"bn.dir.{d}") for d in compare.DIRECTIONS}.get,
                      horizontal=True, key=f"w:{NS}.dir")
 try:
-    refs = lab.references(next(i for i in infos if i.name == a).pair)
+    refs = page_data.references(next(i for i in infos if i.name == a).pair)
 except (OSError, ValueError) as exc:
     widgets.show_error(str(exc))
     st.stop()

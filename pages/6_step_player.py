@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from s2s import figures_more
+from s2s import figures
 from s2s.errors import InputError
 from s2s.text import clean_text
 from s2s.trace import prefix_ids
-from s2s.ui import lab, models, widgets
+from s2s.ui import models, page_data, widgets
 from s2s.ui.strings import t
 
 NS = "step"
@@ -92,7 +92,7 @@ st.markdown(t("sp.now", t=step_no, n=n, inp=tick(s.input_piece), out=tick(s.chos
 
 kind = info.attention or "none"
 with st.expander(t("sp.formula", kind=widgets.model_label(info, long=True)), expanded=True):
-    for line in lab.formulas(kind, lab.learned_tau(ckpt)):
+    for line in page_data.formulas(kind, page_data.learned_tau(ckpt)):
         st.latex(line)
 
 src = trace.source_pieces
@@ -101,28 +101,28 @@ if s.weights is None:
 else:
     c1, c2 = st.columns(2, gap="large")
     with c1:
-        widgets.show_figure(figures_more.bar_chart(
+        widgets.show_figure(figures.bar_chart(
             s.scores, src, highlight=int(np.argmax(s.scores)), title=t("sp.scores"), x_title=t("fig.source"),
             y_title="e", large=widgets.large()), key=f"{NS}.scores", filename="step-scores")
     with c2:
         top = int(np.argmax(s.weights))
-        widgets.show_figure(figures_more.bar_chart(
+        widgets.show_figure(figures.bar_chart(
             s.weights, src, highlight=top, title=t("sp.weights"), x_title=t("fig.source"), y_title="a",
             large=widgets.large()), key=f"{NS}.weights", filename="step-weights")
         st.caption(t("sp.weights.cap", s=float(np.sum(s.weights)), piece=tick(src[top]), w=float(s.weights[top])))
 
 st.subheader(t("sp.vectors"))
 family = "none" if kind == "none" else ("bahdanau" if kind == "bahdanau" else "luong")
-widgets.show_figure(figures_more.vector_rows({
+widgets.show_figure(figures.vector_rows({
     t("sp.row.context"): s.context, t("sp.row.state"): s.state, t("sp.row.output"): s.output},
     large=widgets.large()), key=f"{NS}.vectors", filename="step-vectors")
 st.caption(t("sp.vectors.cap", d=48, parts=t(f"sp.parts.{family}")))
-widgets.show_figure(figures_more.concat_strip(
-    lab.feature_parts(kind, s.features, len(s.state), len(s.context)), title=t("sp.row.features"),
+widgets.show_figure(figures.concat_strip(
+    page_data.feature_parts(kind, s.features, len(s.state), len(s.context)), title=t("sp.row.features"),
     large=widgets.large()), key=f"{NS}.features", filename="step-features")
 
 chosen = s.top_ids.index(s.chosen_id) if s.chosen_id in s.top_ids else None
-widgets.show_figure(figures_more.bar_chart(
+widgets.show_figure(figures.bar_chart(
     s.top_probs, s.top_pieces, highlight=chosen, title=t("sp.topk", k=TOP_K), x_title="P", horizontal=True,
     large=widgets.large()), key=f"{NS}.topk", filename="step-topk")
 

@@ -101,7 +101,7 @@ def _translate(args) -> int:
 
 def _soak(args) -> int:
     from .checkpoint import load
-    from .soak import soak
+    from .tools.soak import soak
 
     report = soak(load(args.checkpoint), args.n, seed=args.seed, beam=args.beam)
     print(report.line())
@@ -118,7 +118,7 @@ def _report(args) -> int:
 
 
 def _bench(args) -> int:
-    from .bench import main
+    from .tools.bench import main
 
     return main(args)
 

@@ -1,6 +1,6 @@
 """The benchmark's measuring functions return real, positive figures (nothing is timed here)."""
 
-from s2s.bench import SENTENCE, TOKENIZER, latency, training_throughput
+from s2s.tools.bench import SENTENCE, TOKENIZER, latency, training_throughput
 from s2s.checkpoint import load
 from s2s.tokenizer import Tokenizer
 from tiny import make_checkpoint, tiny_config

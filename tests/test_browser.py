@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import pytest
 
 from app_fixtures import shipped_root, tiny_root  # noqa: F401  (fixture)
-from s2s.ui import bench_app
+from s2s.tools import bench_app
 
 # Screenshots go to tests/artifacts/ (ignored by git); set S2S_SCREENSHOTS=docs/screenshots to
 # refresh the ones the README shows.

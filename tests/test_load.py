@@ -9,7 +9,7 @@ import math
 import pytest
 
 from app_fixtures import tiny_root  # noqa: F401  (fixture)
-from s2s.ui import bench_app, load
+from s2s.tools import bench_app, load
 
 pytestmark = pytest.mark.skipif(not bench_app.CHROMIUM.exists(),
                                 reason="/usr/bin/chromium is absent (install it: apt-get install -y chromium)")

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from s2s.checkpoint import load
 from s2s.errors import InputError
-from s2s.soak import SAMPLES, soak
+from s2s.tools.soak import SAMPLES, soak
 from s2s.text import MAX_CHARS
 from s2s.translate import translate
 from tiny import make_checkpoint

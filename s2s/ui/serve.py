@@ -30,8 +30,8 @@ def warm(server_up: Callable[[], bool] = Runtime.exists) -> None:
     not lengthen the cold start)."""
     while not server_up():
         time.sleep(0.05)
-    from .. import figures, figures_more  # noqa: F401  (torch comes with them)
-    from . import analysis, lab, models, widgets  # noqa: F401
+    from .. import figures  # noqa: F401  (torch comes with them)
+    from . import analysis, models, page_data, widgets  # noqa: F401
 
     infos = models.catalog()
     if not infos:

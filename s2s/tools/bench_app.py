@@ -1,4 +1,4 @@
-"""App benchmark (prints figures, asserts nothing): `python -m s2s.ui.bench_app`.
+"""App benchmark (prints figures, asserts nothing): `python -m s2s.tools bench-app`.
 
 Starts the real server (`python -m s2s.ui.serve`, as scripts/app does) and drives Debian's chromium with Playwright:
 - cold start: from launching the server to the first frame the browser draws with the whole first
@@ -252,7 +252,7 @@ def one_run(browser, root: Path, chosen: list[str], vanilla: str | None, args, e
 
 
 def main(argv=None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m s2s.tools bench-app", description=__doc__.split("\n")[0])
     ap.add_argument("--sentence", default="When I was a child, my grandmother used to tell me long stories about "
                     "the small village in the mountains where she had grown up with her four brothers.")
     ap.add_argument("--beam", type=int, default=5)

@@ -17,15 +17,15 @@ import time
 
 import torch
 
-from .batches import collate, epoch_batches
-from .checkpoint import CHECKPOINTS_DIR, Checkpoint, load
-from .config import ModelConfig
-from .fast import freeze, frozen
-from .data import DATA_ROOT, load_pairs
-from .model import Seq2Seq
-from .tokenizer import Tokenizer
-from .train import keep_freed_memory, make_loss, make_optimizer, train_step
-from .translate import translate
+from ..batches import collate, epoch_batches
+from ..checkpoint import CHECKPOINTS_DIR, Checkpoint, load
+from ..config import ModelConfig
+from ..fast import freeze, frozen
+from ..data import DATA_ROOT, load_pairs
+from ..model import Seq2Seq
+from ..tokenizer import Tokenizer
+from ..train import keep_freed_memory, make_loss, make_optimizer, train_step
+from ..translate import translate
 
 SENTENCE = "I would like to visit my grandmother tomorrow."  # 8 words
 TOKENIZER = DATA_ROOT / "eng-spa" / "spm8000.model"

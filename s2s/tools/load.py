@@ -1,6 +1,6 @@
-"""App load test (prints figures, asserts nothing): `python -m s2s.ui.load [--sessions N] [--minutes M]`.
+"""App load test (prints figures, asserts nothing): `python -m s2s.tools load [--sessions N] [--minutes M]`.
 
-Starts the real server (`python -m s2s.ui.serve`, s2s/ui/bench_app.py) on 127.0.0.1 and drives it
+Starts the real server (`python -m s2s.ui.serve`, s2s/tools/bench_app.py) on 127.0.0.1 and drives it
 with Debian's chromium through Playwright (one browser, one context per session):
 - single session: one session submits --single test sentences one after another on the home page
   (Translate & compare, vanilla vs Bahdanau, greedy); time from clicking Translate to the first
@@ -211,7 +211,7 @@ def report(args, figures: dict) -> None:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m s2s.tools load", description=__doc__.split("\n")[0])
     ap.add_argument("--sessions", type=int, default=20, help="concurrent browser sessions (default 20)")
     ap.add_argument("--minutes", type=float, default=5.0, help="length of the load phase (default 5)")
     ap.add_argument("--think", type=float, default=10.0,

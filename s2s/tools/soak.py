@@ -11,10 +11,10 @@ import random
 import time
 from dataclasses import dataclass, field
 
-from .checkpoint import Checkpoint
-from .errors import InputError
-from .text import MAX_CHARS
-from .translate import translate
+from ..checkpoint import Checkpoint
+from ..errors import InputError
+from ..text import MAX_CHARS
+from ..translate import translate
 
 SAMPLES = [
     "I love you.", "Where is the station?", "¿Dónde está la estación?", "John admires Mary.",

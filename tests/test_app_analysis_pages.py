@@ -15,7 +15,7 @@ from s2s import checkpoint
 from s2s.checkpoint import list_checkpoints
 from s2s.evaluate import evaluate
 from s2s.text import MAX_CHARS
-from s2s.ui import lab
+from s2s.ui import page_data
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 CONTEXT, BOTTLENECK, STEP = "pages/4_context.py", "pages/5_bottleneck.py", "pages/6_step_player.py"
@@ -87,7 +87,7 @@ def test_context_projection_of_a_preset_over_the_background(tiny_env):
     assert not at.exception and at.title[0].value == "Context vectors"
     assert len(typed_points(at)["x"]) == 4  # the default preset: John/Mary in four orders
     (bg,) = [tr for tr in traces(at, "scatter") if tr.get("mode") == "markers"]
-    assert len(bg["x"]) == lab.BACKGROUND
+    assert len(bg["x"]) == page_data.BACKGROUND
     (cos,) = traces(at, "heatmap")
     z = np.array(cos["z"], dtype=float)
     assert z.shape == (4, 4) and np.allclose(np.diag(z), 1.0, atol=1e-5)
@@ -277,12 +277,12 @@ def test_feature_parts_are_the_state_and_the_context(tiny_root, kind):
     ckpt = checkpoint.load(tiny_root / "eng-spa" / kind)
     step = trace(ckpt, "The cat sleeps.").steps[1]
     attention = {"vanilla": "none"}.get(kind, kind)
-    parts = lab.feature_parts(attention, step.features, len(step.state), len(step.context))
+    parts = page_data.feature_parts(attention, step.features, len(step.state), len(step.context))
     assert np.allclose(parts["c_t"], step.context)
     assert np.allclose(parts["h_t" if kind == "general" else "s_t"], step.state)
     assert sum(p.size for p in parts.values()) == step.features.size
     with pytest.raises(ValueError):
-        lab.feature_parts(attention, step.features, len(step.state), step.features.size)
+        page_data.feature_parts(attention, step.features, len(step.state), step.features.size)
 
 
 @pytest.mark.skipif(shipped_root() is None, reason="no shipped checkpoints in checkpoints/eng-spa yet")
@@ -291,7 +291,7 @@ def test_new_pages_on_the_shipped_checkpoints(monkeypatch):
     at = open_page(CONTEXT)
     assert not at.exception and len(typed_points(at)["x"]) == 4  # the default preset's sentences
     (bg,) = [tr for tr in traces(at, "scatter") if tr.get("mode") == "markers"]
-    assert len(bg["x"]) == lab.BACKGROUND
+    assert len(bg["x"]) == page_data.BACKGROUND
     at = open_page(BOTTLENECK)
     shipped = sorted(n.split("/", 1)[1] for n in list_checkpoints(shipped_root()) if n.startswith("eng-spa/"))
     assert not at.exception and sorted(tr["name"] for tr in charts(at)[0]["data"]) == shipped  # one line each

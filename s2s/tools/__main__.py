@@ -1,0 +1,27 @@
+"""`python -m s2s.tools {bench-app,load} ...`: the app's benchmark and load test."""
+
+from __future__ import annotations
+
+import sys
+
+USAGE = "usage: python -m s2s.tools {bench-app,load} [options]  (--help after a command for its options)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in ("-h", "--help"):
+        print(USAGE)
+        return 0 if argv else 2
+    command, rest = argv[0], argv[1:]
+    if command == "bench-app":
+        from .bench_app import main as run
+    elif command == "load":
+        from .load import main as run
+    else:
+        print(f"error: unknown command {command!r}\n{USAGE}", file=sys.stderr)
+        return 2
+    return run(rest) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
