@@ -2,7 +2,10 @@
 
 Teacher forcing with label-smoothed cross-entropy, Adam, gradient clipping, bf16 autocast
 on the CPU, length-bucketed batches. Dev BLEU (greedy) every `eval_minutes` and at every
-epoch's end; the best model so far is the checkpoint. The whole training state is saved
+epoch's end; the best model so far is the checkpoint. The learning rate is multiplied by
+`lr_decay` after an evaluation without a new best, and at every epoch's end from
+`decay_from_epoch` on; `patience` ends a run after that many evaluations without a new best
+(converged); `init_from` starts from a checkpoint's weights with a fresh optimiser. The whole training state is saved
 every `state_minutes`, on Ctrl-C and on SIGTERM, and a new run with the same config
 resumes from it (same batches, same random state), so an interruption loses minutes.
 """
@@ -46,8 +49,11 @@ class TrainConfig:
     seed: int = 1
     batch_size: int = 64
     lr: float = 2e-3
-    lr_decay: float = 0.5  # factor applied when dev BLEU stops improving
+    lr_decay: float = 0.5  # factor applied when dev BLEU stops improving (and by decay_from_epoch)
     min_lr: float = 1e-4
+    decay_from_epoch: int = 0  # from the end of this epoch on, lr *= lr_decay at every epoch's end (0: never)
+    patience: int = 0  # stop after this many dev evaluations without a new best (0: never)
+    init_from: str = ""  # a checkpoint directory whose weights start the run (same model config; fresh optimiser)
     epochs: int = 10
     max_minutes: float = 0.0  # stop after this much training time (0: no limit)
     max_steps: int = 0  # stop after this many updates in all (0: no limit)
@@ -146,7 +152,9 @@ class Trainer:
         self.opt = make_optimizer(self.model, tcfg.lr)
         self.state_path = REPO / tcfg.state_dir / "state.pt"
         self.out_dir = REPO / tcfg.output
-        self.progress = {"epoch": 0, "batch": 0, "step": 0, "tokens": 0, "seconds": 0.0, "best_bleu": -1.0}
+        self.progress = {"epoch": 0, "batch": 0, "step": 0, "tokens": 0, "seconds": 0.0, "best_bleu": -1.0,
+                         "since_best": 0}
+        self.init_card: dict = {}
         self.curve: list[dict] = []
         self.stop = ""  # why the loop stops early: "limit" (max_minutes/max_steps) or "interrupt"
 
@@ -168,6 +176,7 @@ class Trainer:
                 "progress": self.progress,
                 "curve": self.curve,
                 "rng": torch.get_rng_state(),
+                "init": self.init_card,
             },
             tmp,
         )
@@ -181,7 +190,19 @@ class Trainer:
         self.opt.load_state_dict(state["opt"])
         self.progress, self.curve = state["progress"], state["curve"]
         torch.set_rng_state(state["rng"])
+        self.init_card = state.get("init", {})
         return True
+
+    def init_weights(self) -> None:
+        """Start from `init_from`'s fp32 weights; its model config must be this run's."""
+        start = ckpt_io.load(REPO / self.t.init_from, fast=False)
+        if start.cfg != self.model.cfg:
+            raise ConfigError(f"init_from {self.t.init_from}: its model config differs from this run's")
+        self.model.load_state_dict(start.model.state_dict())
+        training = start.card.get("training", {})
+        self.init_card = {"path": self.t.init_from, "steps": training.get("steps"),
+                          "epochs": training.get("epochs"), "wall_time_s": training.get("wall_time_s"),
+                          "hardware": training.get("hardware"), "dev": start.card.get("metrics", {}).get("dev")}
 
     # ----- evaluation and checkpoints ---------------------------------------------------------
     def dev_bleu(self) -> dict:
@@ -207,6 +228,7 @@ class Trainer:
                 "wall_time_s": round(p["seconds"], 1),
                 "tokens_per_s": round(p["tokens"] / max(p["seconds"], 1e-9), 1),
                 "hardware": hardware(),
+                **({"initialised_from": self.init_card} if self.init_card else {}),
             },
             "metrics": {"dev": self.curve[-1]["dev"] if self.curve else {}},
         }
@@ -218,14 +240,20 @@ class Trainer:
                            "lr": self.opt.param_groups[0]["lr"], "loss": p.get("loss"), "dev": dev})
         self.say(f"step {p['step']} epoch {p['epoch']}: dev BLEU {dev['bleu']:.2f} chrF {dev['chrf']:.2f}")
         if dev["bleu"] > p["best_bleu"]:
-            p["best_bleu"] = dev["bleu"]
+            p["best_bleu"], p["since_best"] = dev["bleu"], 0
             card = self.card()
             card["metrics"]["dev"] = dev
             ckpt_io.save(self.model, self.tok_path, card, self.out_dir)
             self.say(f"saved best checkpoint to {self.out_dir}")
         else:
-            for group in self.opt.param_groups:
-                group["lr"] = max(self.t.min_lr, group["lr"] * self.t.lr_decay)
+            p["since_best"] = p.get("since_best", 0) + 1
+            self.decay_lr()
+            if self.t.patience and p["since_best"] >= self.t.patience:
+                p["converged"] = True
+
+    def decay_lr(self) -> None:
+        for group in self.opt.param_groups:
+            group["lr"] = max(self.t.min_lr, group["lr"] * self.t.lr_decay)
 
     def say(self, msg: str) -> None:
         if not self.quiet:
@@ -234,6 +262,8 @@ class Trainer:
     # ----- the loop -------------------------------------------------------------------------
     def run(self) -> Path:
         resumed = self.load_state()
+        if not resumed and self.t.init_from:
+            self.init_weights()
         self.say(f"{'resumed' if resumed else 'starting'} {self.t.name}: {self.model.num_parameters():,} parameters")
         pairs = self._encode(self.t.train_split)
         cfg = self.model.cfg
@@ -242,7 +272,7 @@ class Trainer:
         old_handlers = {s: signal.signal(s, self._interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
         last_state = last_eval = time.monotonic()
         try:
-            while p["epoch"] < self.t.epochs and not self.stop and not self._limit_reached():
+            while p["epoch"] < self.t.epochs and not self.stop and not self._limit_reached() and not p.get("converged"):
                 data = pairs + joined_pairs(pairs, self.t.joined, self.t.seed, p["epoch"], self.t.max_pieces)
                 lengths = [(len(s), len(t)) for s, t in data]
                 batches = epoch_batches(lengths, self.t.batch_size, self.t.seed, p["epoch"])
@@ -250,7 +280,7 @@ class Trainer:
                 bar = tqdm(total=len(batches), initial=p["batch"], desc=f"epoch {p['epoch'] + 1}", disable=self.quiet,
                            mininterval=1.0 if sys.stderr.isatty() else 60.0)
                 self.model.train()
-                while p["batch"] < len(batches) and not self.stop:
+                while p["batch"] < len(batches) and not self.stop and not p.get("converged"):
                     t0 = time.perf_counter()
                     b = collate([data[i] for i in batches[p["batch"]]], cfg.pad_id, cfg.bos_id, cfg.eos_id)
                     loss = train_step(self.model, self.opt, b, loss_fn, self.t.bf16, self.t.clip)
@@ -275,6 +305,8 @@ class Trainer:
                 if p["batch"] >= len(batches):
                     p["epoch"], p["batch"] = p["epoch"] + 1, 0
                     self.evaluate_and_keep()
+                    if self.t.decay_from_epoch and p["epoch"] >= self.t.decay_from_epoch:
+                        self.decay_lr()
                     last_eval = time.monotonic()
             if self.stop == "limit" or (p["step"] and not self.curve):
                 self.evaluate_and_keep()
@@ -282,7 +314,8 @@ class Trainer:
             self.save_state()
             for sig, handler in old_handlers.items():
                 signal.signal(sig, handler)
-        self.say(f"{'stopped (' + self.stop + ')' if self.stop else 'finished'}: best dev BLEU {p['best_bleu']:.2f}, state in {self.state_path}")
+        why = f"stopped ({self.stop})" if self.stop else "converged" if p.get("converged") else "finished"
+        self.say(f"{why}: best dev BLEU {p['best_bleu']:.2f}, state in {self.state_path}")
         return self.out_dir
 
     def _limit_reached(self) -> bool:

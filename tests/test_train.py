@@ -131,3 +131,42 @@ def test_keep_freed_memory_reuses_large_blocks_instead_of_faulting_them_in_again
     block_pages = 10_000_000 * 4 // os.sysconf("SC_PAGE_SIZE")
     assert default >= 25 * block_pages  # by default each of the 30 rounds maps the block afresh
     assert reused <= 10 * block_pages  # kept: a few fresh blocks while the heap's layout settles (1-6 seen)
+
+
+def test_init_from_starts_from_the_checkpoints_weights_with_a_fresh_optimiser(tmp_path):
+    first = run(write_config(tmp_path, "first"))
+    start = load(first.out_dir, fast=False)
+    tcfg, mcfg = TrainConfig.load(write_config(tmp_path, "second", init_from=str(first.out_dir), max_steps=2))
+    second = Trainer(tcfg, mcfg, quiet=True)
+    second.init_weights()
+    for name, tensor in start.model.state_dict().items():
+        assert torch.equal(second.model.state_dict()[name], tensor), name
+    assert not second.opt.state  # fresh optimiser
+    second.run()
+    card = json.loads((second.out_dir / "card.json").read_text())
+    assert card["training"]["initialised_from"]["path"] == str(first.out_dir)
+    assert card["training"]["initialised_from"]["steps"] == first.progress["step"]
+    other = write_config(tmp_path, "other", init_from=str(first.out_dir)).read_text().replace("dec_hidden = 32", "dec_hidden = 24")
+    (tmp_path / "other.toml").write_text(other)
+    with pytest.raises(ConfigError, match="model config differs"):
+        Trainer(*TrainConfig.load(tmp_path / "other.toml"), quiet=True).init_weights()
+
+
+def test_decay_from_epoch_halves_the_rate_at_every_epochs_end(tmp_path):
+    trainer = run(write_config(tmp_path, "decay", epochs=3, lr=0.004, lr_decay=0.5, min_lr=1e-9, decay_from_epoch=1))
+    curve = trainer.curve
+    assert [c["epoch"] for c in curve] == [1, 2, 3]
+    best, plateaus = -1.0, 0
+    for c in curve:  # an evaluation without a new best halves it once more
+        plateaus += c["dev"]["bleu"] <= best
+        best = max(best, c["dev"]["bleu"])
+    assert trainer.opt.param_groups[0]["lr"] == pytest.approx(0.004 * 0.5 ** (3 + plateaus))
+    assert curve[1]["lr"] < curve[0]["lr"] and curve[2]["lr"] < curve[1]["lr"]
+
+
+def test_patience_stops_a_run_that_no_longer_improves_and_resume_keeps_it_stopped(tmp_path):
+    path = write_config(tmp_path, "patience", epochs=5, lr=0.0, patience=1)  # lr 0: dev BLEU cannot change
+    trainer = run(path)
+    assert trainer.progress["converged"] and len(trainer.curve) == 2 and trainer.progress["epoch"] == 2
+    again = run(path)
+    assert again.progress["step"] == trainer.progress["step"] and len(again.curve) == 2
