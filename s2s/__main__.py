@@ -1,4 +1,5 @@
-"""Command line: python -m s2s {prepare,train,evaluate,translate,soak,report,bench} ..."""
+"""Command line: python -m s2s {prepare,train,evaluate,translate,soak,report,bench,neighbours,piece-languages,
+context-groups} ..."""
 
 from __future__ import annotations
 
@@ -123,6 +124,84 @@ def _bench(args) -> int:
     return main(args)
 
 
+LANG_ALIASES = {"en": "eng", "eng": "eng", "es": "spa", "spa": "spa"}
+
+
+def _neighbours(args) -> int:
+    from .checkpoint import load
+    from .embeddings import embedding, neighbours, pair_rank
+    from .piece_languages import piece_languages
+
+    ckpt = load(args.checkpoint)
+    emb = embedding(ckpt)
+    langs = piece_languages(ckpt.tokenizer)
+    lang = LANG_ALIASES[args.lang] if args.lang else None
+    status = 0
+    for word in args.word:
+        try:
+            result = neighbours(emb, word, k=args.k, langs=langs, lang=lang)
+        except S2SError as exc:
+            print(f"error: {word!r}: {exc}", file=sys.stderr)
+            status = 2
+            continue
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False))
+        else:
+            shown = ", ".join(f"{n['piece']} {n['cosine']:.3f}" for n in result["neighbours"])
+            print(f"{result['word']} [{' '.join(result['pieces'])}]: {shown}")
+    for pair in args.pair:
+        word, _, translation = pair.partition("=")
+        try:
+            result = pair_rank(emb, word, translation)
+        except S2SError as exc:
+            print(f"error: {pair!r}: {exc}", file=sys.stderr)
+            status = 2
+            continue
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False))
+        else:
+            print(f"{result['word']} ~ {result['translation']}: cosine {result['cosine']:.3f}, rank {result['rank']}"
+                  f" of {result['of']} (back: {result['rank_back']})")
+    return status
+
+
+def _piece_languages(args) -> int:
+    from collections import Counter
+
+    from .piece_languages import TABLE, build
+
+    langs = build(cache=Path(args.cache) if args.cache else None)
+    print(f"wrote {TABLE} from the {langs.source}: {dict(Counter(langs.labels.tolist()))}")
+    return 0
+
+
+def _context_groups(args) -> int:
+    from .checkpoint import load
+    from .groups import PRESETS, group_stats
+    from .vectors import context_vectors, sentence_set
+
+    sets = {name: "\n".join(lines) for name, lines in PRESETS.items() if args.preset in ("all", name)}
+    if args.file:
+        sets = {Path(args.file).name: Path(args.file).read_text(encoding="utf-8")}
+    for path in args.checkpoint:
+        ckpt = load(path)
+        for name, text in sets.items():
+            sset = sentence_set(text)
+            stats = group_stats(context_vectors(ckpt, sset.texts), sset.groups)
+            row = {"checkpoint": ckpt.name, "set": name, "sizes": stats.sizes, "within": stats.within,
+                   "between": stats.between, "gap": stats.gap, "agreement": stats.agreement,
+                   "chance": stats.chance, "verdict": stats.verdict}
+            if args.json:
+                print(json.dumps(row, ensure_ascii=False))
+            elif stats.verdict is None:
+                print(f"{ckpt.name:22s} {name:11s} nothing to measure (groups {stats.sizes})")
+            else:
+                print(f"{ckpt.name:22s} {name:11s} within {stats.within:.3f}  between {stats.between:.3f}  "
+                      f"gap {stats.gap:+.3f}  nn agreement {stats.agreement:.2f} (chance {stats.chance:.2f})  "
+                      f"{stats.verdict}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m s2s", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -169,6 +248,28 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=20.0, help="training time measured per model")
     p.add_argument("--runs", type=int, default=50, help="decoding runs per latency figure")
     p.set_defaults(run=_bench)
+
+    p = sub.add_parser("neighbours", help="nearest pieces of words in a checkpoint's embedding (cosine similarity)")
+    p.add_argument("checkpoint")
+    p.add_argument("word", nargs="*")
+    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--lang", choices=sorted(LANG_ALIASES), help="only pieces the training data uses in this language")
+    p.add_argument("--pair", action="append", default=[], metavar="WORD=TRANSLATION",
+                   help="also print cos(word, translation) and the translation's rank among the word's neighbours")
+    p.add_argument("--json", action="store_true", help="one JSON object per word")
+    p.set_defaults(run=_neighbours)
+
+    p = sub.add_parser("piece-languages", help="count each piece's uses per language in the train split and "
+                                               "write data/eng-spa/piece_languages.tsv")
+    p.add_argument("--cache", help="corpus cache folder (default: $S2S_CACHE or ~/.cache/attention-lab)")
+    p.set_defaults(run=_piece_languages)
+
+    p = sub.add_parser("context-groups", help="within- vs between-group cosine of context vectors for grouped sets")
+    p.add_argument("checkpoint", nargs="+")
+    p.add_argument("--preset", choices=["all", "order", "voice", "paraphrase"], default="all")
+    p.add_argument("--file", help="a sentence set: one sentence per line, a blank line between groups")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_context_groups)
 
     args, extra = parser.parse_known_args(argv)
     if extra and args.command == "translate" and not any(x.startswith("-") for x in extra):
