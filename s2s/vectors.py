@@ -5,7 +5,8 @@
   vector only initialises the decoder).
 - `attention_contexts(translation)`: the best hypothesis's per-step context vectors
   c_t = sum_j a_tj h_j, [T, M]: they live in the same encoder-state space (size M).
-- `sentence_set(text)`: one sentence per line, checked like every other input.
+- `sentence_set(text)`: one sentence per line, checked like every other input; a blank line
+  starts a new group (sentences meant to say the same thing), for s2s/groups.py.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class SentenceSet:
     counts: dict[str, int] = field(default_factory=dict)  # how often each text was typed
     errors: list[tuple[int, str]] = field(default_factory=list)  # (1-based line, why refused)
     truncated: bool = False  # more than MAX_SENTENCES lines: the rest were dropped
+    groups: list[int] = field(default_factory=list)  # per text: its group, 0, 1, ... (blank lines part them)
 
     @property
     def duplicates(self) -> dict[str, int]:
@@ -63,12 +65,20 @@ class SentenceSet:
 
 def sentence_set(text: str, max_sentences: int = MAX_SENTENCES) -> SentenceSet:
     """Split typed text into sentences (one per non-empty line). A line that clean_text refuses
-    is reported in `errors` and left out; duplicates (after normalisation) are counted."""
+    is reported in `errors` and left out; duplicates (after normalisation) are counted and keep
+    the group of their first line. One or more blank lines start a new group; groups are numbered
+    0, 1, ... in order, counting only groups that kept a sentence."""
     out = SentenceSet([])
-    lines = [(i + 1, line) for i, line in enumerate(str(text).splitlines()) if line.strip()]
+    lines, group = [], 0
+    for i, line in enumerate(str(text).splitlines()):
+        if line.strip():
+            lines.append((i + 1, line, group))
+        elif lines and lines[-1][2] == group:
+            group += 1
     if len(lines) > max_sentences:
         lines, out.truncated = lines[:max_sentences], True
-    for number, line in lines:
+    raw_groups = []
+    for number, line, g in lines:
         try:
             clean = clean_text(line)
         except InputError as exc:
@@ -76,5 +86,8 @@ def sentence_set(text: str, max_sentences: int = MAX_SENTENCES) -> SentenceSet:
             continue
         if clean not in out.counts:
             out.texts.append(clean)
+            raw_groups.append(g)
         out.counts[clean] = out.counts.get(clean, 0) + 1
+    renumber = {g: n for n, g in enumerate(dict.fromkeys(raw_groups))}
+    out.groups = [renumber[g] for g in raw_groups]
     return out

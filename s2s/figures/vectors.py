@@ -72,8 +72,10 @@ def similarity_heatmap(
     colorbar_title: str = "cosine",
     large: bool = False,
     height: int | None = None,
+    groups: Sequence | None = None,
 ) -> go.Figure:
-    """Square matrix [N, N] (cosine similarity, -1..1) with the value written in each cell."""
+    """Square matrix [N, N] (cosine similarity, -1..1) with the value written in each cell.
+    `groups` (one label per row): each run of rows with the same label is outlined as a block."""
     m = np.asarray(matrix, dtype=float)
     if m.ndim != 2 or m.shape[0] != m.shape[1] or m.shape[0] == 0:
         raise ValueError(f"similarity must be a non-empty square matrix, got shape {m.shape}")
@@ -88,6 +90,16 @@ def similarity_heatmap(
         zmin=-1.0, zmax=1.0, zmid=0.0, text=np.round(m, 2).tolist(), texttemplate="%{text:.2f}" if n <= 15 else None,
         hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>" + esc(colorbar_title) + ": %{z:.3f}<extra></extra>",
         colorbar=dict(title=dict(text=esc(colorbar_title), side="right"), thickness=14), xgap=1, ygap=1))
+    if groups is not None:
+        labels_g = list(groups)
+        if len(labels_g) != n:
+            raise ValueError(f"{len(labels_g)} group labels for {n} rows")
+        start = 0
+        for i in range(1, n + 1):
+            if i == n or labels_g[i] != labels_g[start]:
+                fig.add_shape(type="rect", x0=start - 0.5, x1=i - 0.5, y0=start - 0.5, y1=i - 0.5,
+                              line=dict(color="black", width=3 if large else 2), fillcolor="rgba(0,0,0,0)")
+                start = i
     fig.update_xaxes(tickmode="array", tickvals=list(range(n)), ticktext=short, tickangle=-45, side="top", showgrid=False)
     fig.update_yaxes(tickmode="array", tickvals=list(range(n)), ticktext=short, autorange="reversed", showgrid=False)
     return layout(fig, title, large, height or int(min(1200, max(360, 220 + (34 if large else 28) * n))))
