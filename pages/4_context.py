@@ -1,22 +1,18 @@
 """Context vectors: PCA of encoder final states for typed sentence sets, cosine similarity,
-and the per-step attention context of one translation in the same projection."""
+the per-step attention context of one translation in the same projection, and, for grouped
+sets (a blank line between groups), whether each model groups the sentences by meaning."""
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
-from s2s import figures, projection, vectors
+from s2s import figures, groups, projection, vectors
 from s2s.errors import InputError
 from s2s.ui import models, page_data, widgets
 from s2s.ui.strings import t
 
 NS = "context"
-PRESETS = {  # after Sutskever et al. 2014, Figure 2
-    "order": ["John admires Mary.", "Mary admires John.", "Mary is admired by John.", "John is admired by Mary."],
-    "voice": ["I gave her a card in the garden.", "In the garden, I gave her a card.",
-              "She was given a card by me in the garden.", "She gave me a card in the garden."],
-    "paraphrase": ["I am very hungry.", "I'm starving.", "I would like to eat something.",
-                   "It is raining today.", "Today it rains.", "The weather is wet today."],
-}
+PRESETS = groups.PRESETS  # after Sutskever et al. 2014, Figure 2; a blank line starts a group
 infos = widgets.pair_models(models.catalog())
 default = [next((i.name for i in infos if i.vanilla), infos[0].name)] if infos else []
 
@@ -87,6 +83,50 @@ st.caption(t("cv.space.none" if info.vanilla else "cv.space.attn", m=typed.shape
 if len(sset.texts) >= 2:
     st.subheader(t("cv.similarity"))
     widgets.show_figure(figures.similarity_heatmap(
-        projection.cosine_matrix(typed), sset.texts, colorbar_title=t("cv.cosine"), large=widgets.large()),
-        key=f"{NS}.cos", filename="context-vectors-cosine")
-    st.caption(t("cv.similarity.cap"))
+        projection.cosine_matrix(typed), sset.texts, colorbar_title=t("cv.cosine"), large=widgets.large(),
+        groups=sset.groups if max(sset.groups) > 0 else None), key=f"{NS}.cos", filename="context-vectors-cosine")
+    st.caption(t("cv.similarity.cap") + (" " + t("cvg.outlined") if max(sset.groups) > 0 else ""))
+
+# ----- grouped sets: does each model group the sentences by meaning? -----------------------------
+st.subheader(t("cvg.title"))
+sizes = np.bincount(sset.groups).tolist()
+if len(sizes) < 2:
+    st.info(t("cvg.one_group"))
+    st.stop()
+if max(sizes) < 2:
+    st.info(t("cvg.no_pairs"))
+    st.stop()
+if 1 in sizes:
+    st.info(t("cvg.singletons", groups=", ".join(str(g + 1) for g, n in enumerate(sizes) if n == 1)))
+st.markdown(t("cvg.paper"))
+measured = []
+for other in infos:
+    _, load_error = models.load(other)
+    if load_error is not None:
+        widgets.show_error(t("cvg.model_error", name=other.short, msg=str(load_error)), warning=True)
+        continue
+    try:
+        vecs = page_data.context_vectors(other.path, other.stamp, tuple(sset.texts))
+    except InputError as exc:
+        widgets.show_error(t("cvg.model_error", name=other.short, msg=str(exc)), warning=True)
+        continue
+    measured.append((other, groups.group_stats(vecs, sset.groups)))
+if measured:
+    st.dataframe(pd.DataFrame({
+        t("cvg.col.model"): [widgets.model_label(i) for i, _ in measured],
+        t("cvg.col.within"): [round(g.within, 3) for _, g in measured],
+        t("cvg.col.between"): [round(g.between, 3) for _, g in measured],
+        t("cvg.col.gap"): [round(g.gap, 3) for _, g in measured],
+        t("cvg.col.agreement"): [round(g.agreement, 2) for _, g in measured],
+        t("cvg.col.chance"): [round(g.chance, 2) for _, g in measured],
+        t("cvg.col.verdict"): [t(f"cvg.verdict.{g.verdict}") for _, g in measured]}), hide_index=True, width="stretch")
+    widgets.show_figure(figures.group_bars(
+        [i.short for i, _ in measured], [g.within for _, g in measured], [g.between for _, g in measured],
+        [g.agreement for _, g in measured], [g.chance for _, g in measured],
+        names={k: t(f"cvg.legend.{k}") for k in ("within", "between", "agreement", "chance")},
+        y_title=t("cvg.axis"), large=widgets.large()), key=f"{NS}.groups", filename="context-vectors-groups")
+    for i, g in measured:
+        say = "not_nn" if g.verdict == "not" and g.within > g.between else g.verdict
+        st.markdown(t(f"cvg.say.{say}", name=widgets.escape_md(i.short), w=g.within, b=g.between,
+                      a=g.agreement, c=g.chance))
+    st.caption(t("cvg.words_caveat"))
