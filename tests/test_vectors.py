@@ -53,3 +53,11 @@ def test_sentence_set_lines_duplicates_errors():
     many = sentence_set("\n".join(f"sentence {i}" for i in range(MAX_SENTENCES + 5)))
     assert len(many.texts) == MAX_SENTENCES and many.truncated
     assert sentence_set("   \n").texts == []
+
+
+def test_sentence_set_groups_from_blank_lines():
+    sset = sentence_set("\n\nA one.\nA two.\n\n\n  \nB one.\nA one.\n\nbad \x07\n\nC one.")
+    assert sset.texts == ["A one.", "A two.", "B one.", "C one."]
+    assert sset.groups == [0, 0, 1, 2]  # the duplicate keeps its first group; the refused line's group is gone
+    assert sentence_set("x.\ny.").groups == [0, 0]
+    assert sentence_set("").groups == []
