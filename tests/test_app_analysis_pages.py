@@ -11,10 +11,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_fixtures import shipped_root, tiny_env, tiny_root  # noqa: F401  (fixtures)
-from s2s import checkpoint
+from s2s import checkpoint, groups
 from s2s.checkpoint import list_checkpoints
 from s2s.evaluate import evaluate
 from s2s.text import MAX_CHARS
+from s2s.vectors import MAX_SENTENCES, context_vectors, sentence_set
 from s2s.ui import page_data
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -77,8 +78,13 @@ def evaluated_env(evaluated_root, monkeypatch) -> Path:
 
 # ----- context vectors ------------------------------------------------------------------------
 
+def projection(at: AppTest) -> list[dict]:
+    """The traces of the PCA projection (the page's first chart; the group chart has scatters too)."""
+    return charts(at)[0]["data"]
+
+
 def typed_points(at: AppTest) -> dict:
-    (pts,) = [tr for tr in traces(at, "scatter") if tr.get("mode") == "markers+text"]
+    (pts,) = [tr for tr in projection(at) if tr.get("mode") == "markers+text"]
     return pts
 
 
@@ -86,7 +92,7 @@ def test_context_projection_of_a_preset_over_the_background(tiny_env):
     at = open_page(CONTEXT)
     assert not at.exception and at.title[0].value == "Context vectors"
     assert len(typed_points(at)["x"]) == 4  # the default preset: John/Mary in four orders
-    (bg,) = [tr for tr in traces(at, "scatter") if tr.get("mode") == "markers"]
+    (bg,) = [tr for tr in projection(at) if tr.get("mode") == "markers"]
     assert len(bg["x"]) == page_data.BACKGROUND
     (cos,) = traces(at, "heatmap")
     z = np.array(cos["z"], dtype=float)
@@ -95,14 +101,14 @@ def test_context_projection_of_a_preset_over_the_background(tiny_env):
     at.selectbox(key="w:context.preset").set_value("voice").run()
     assert not at.exception
     assert at.text_area(key="w:context.lines").value.startswith("I gave her a card")
-    assert len(typed_points(at)["x"]) == 4
+    assert len(typed_points(at)["x"]) == 6  # two groups of three
 
 
 def test_context_attention_model_draws_the_trajectory(tiny_env):
     at = open_page(CONTEXT)
     at.selectbox(key="w:context.models").set_value("eng-spa/bahdanau").run()
     assert not at.exception
-    (traj,) = [tr for tr in traces(at, "scatter") if tr.get("mode") == "lines+markers+text"]
+    (traj,) = [tr for tr in projection(at) if tr.get("mode") == "lines+markers+text"]
     assert len(traj["x"]) >= 1
     assert any("encoder-state space" in c.value for c in at.caption)
     at.selectbox(key="w:context.traj").set_value("Mary admires John.").run()
@@ -134,6 +140,46 @@ def test_context_empty_input(tiny_env):
     at.text_area(key="w:context.lines").input("  \n \n").run()
     assert not at.exception and any("at least one sentence" in m for m in messages(at))
     assert not charts(at)
+
+
+def group_table(at: AppTest):
+    return frame(at, "within groups")
+
+
+def test_context_groups_measured_per_model_with_outlines(tiny_env):
+    at = open_page(CONTEXT)
+    assert not at.exception
+    table = group_table(at)
+    loadable = sorted(n for n in list_checkpoints(tiny_env) if not n.endswith("broken"))
+    assert len(table) == len(loadable)  # every model of the pair that loads; the broken one is named
+    assert any("broken" in m for m in messages(at))
+    sset = sentence_set("\n".join(groups.PRESETS["order"]))
+    for name, row in zip(loadable, table.itertuples(index=False)):
+        stats = groups.group_stats(context_vectors(checkpoint.load(tiny_env / name), sset.texts), sset.groups)
+        assert row[1] == pytest.approx(stats.within, abs=1e-3) and row[2] == pytest.approx(stats.between, abs=1e-3)
+        assert row[4] == pytest.approx(stats.agreement) and row[6] == {"meaning": "yes", "partly": "partly",
+                                                                        "not": "no"}[stats.verdict]
+    spec = next(s for s in charts(at) if s["data"][0]["type"] == "heatmap")
+    assert [(b["x0"], b["x1"]) for b in spec["layout"]["shapes"]] == [(-0.5, 1.5), (1.5, 3.5)]
+    (bars,) = [s for s in charts(at) if s["data"][0]["type"] == "bar"]
+    assert len(bars["data"][0]["x"]) == len(loadable)
+    said = [m.value for m in at.markdown if "group this set" in m.value or "groups this set" in m.value]
+    assert len(said) == len(loadable) and any("Sutskever" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("text, expect", [
+    ("A dog runs.\nThe dog runs.\nA cat sleeps.", "one group"),
+    ("A dog runs.\n\nA cat sleeps.\n\nThe sun is hot.", "No group has two sentences"),
+    ("A dog runs.\nThe dog runs.\n\nA cat sleeps.", "One-sentence group"),
+    ("\n".join(f"Sentence {i}." for i in range(MAX_SENTENCES + 3)), "Only the first"),
+])
+def test_context_group_messages(tiny_env, text, expect):
+    at = open_page(CONTEXT)
+    at.text_area(key="w:context.lines").input(text).run()
+    assert not at.exception and any(expect in m for m in messages(at)), messages(at)
+    assert traces(at, "heatmap")  # the rest of the page still works
+    if expect == "One-sentence group":
+        assert len(group_table(at)) >= 1
 
 
 # ----- bottleneck vs attention ----------------------------------------------------------------
@@ -290,8 +336,14 @@ def test_new_pages_on_the_shipped_checkpoints(monkeypatch):
     monkeypatch.delenv("S2S_CHECKPOINTS", raising=False)
     at = open_page(CONTEXT)
     assert not at.exception and len(typed_points(at)["x"]) == 4  # the default preset's sentences
-    (bg,) = [tr for tr in traces(at, "scatter") if tr.get("mode") == "markers"]
+    (bg,) = [tr for tr in projection(at) if tr.get("mode") == "markers"]
     assert len(bg["x"]) == page_data.BACKGROUND
+    sset = sentence_set("\n".join(groups.PRESETS["order"]))  # the default preset
+    table = group_table(at)
+    for name, row in zip(sorted(n for n in list_checkpoints(shipped_root()) if n.startswith("eng-spa/")),
+                         table.itertuples(index=False)):
+        stats = groups.group_stats(context_vectors(checkpoint.load(shipped_root() / name), sset.texts), sset.groups)
+        assert row[1] == pytest.approx(stats.within, abs=1e-3) and row[2] == pytest.approx(stats.between, abs=1e-3)
     at = open_page(BOTTLENECK)
     shipped = sorted(n.split("/", 1)[1] for n in list_checkpoints(shipped_root()) if n.startswith("eng-spa/"))
     assert not at.exception and sorted(tr["name"] for tr in charts(at)[0]["data"]) == shipped  # one line each
