@@ -182,6 +182,14 @@ def test_context_group_messages(tiny_env, text, expect):
         assert len(group_table(at)) >= 1
 
 
+def test_context_groups_in_korean(tiny_env):
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    at.radio(key="w:app.lang").set_value("ko").run()
+    at.switch_page(CONTEXT).run()
+    assert not at.exception and len(frame(at, "그룹 안")) == len(list_checkpoints(tiny_env)) - 1  # all but broken
+    assert any("의미로 묶" in m.value and "Sutskever" in m.value for m in at.markdown)
+
+
 # ----- bottleneck vs attention ----------------------------------------------------------------
 
 def test_bottleneck_lines_from_the_cards_and_not_evaluated(evaluated_env):

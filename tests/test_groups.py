@@ -44,3 +44,23 @@ def test_presets_parse_into_their_groups():
     for name, sizes in (("order", [2, 2]), ("voice", [3, 3]), ("paraphrase", [3, 3])):
         sset = sentence_set("\n".join(PRESETS[name]))
         assert np.bincount(sset.groups).tolist() == sizes, name
+
+
+def test_cli_context_groups_prints_each_preset_and_agrees_with_group_stats(tmp_path, capsys):
+    import json
+
+    from s2s import checkpoint
+    from s2s.__main__ import main
+    from s2s.vectors import context_vectors
+    from tiny import make_checkpoint
+
+    path = make_checkpoint(tmp_path / "v", attention="none")
+    assert main(["context-groups", str(path), "--json"]) == 0
+    rows = [json.loads(x) for x in capsys.readouterr().out.strip().splitlines()]
+    assert [r["set"] for r in rows] == list(PRESETS)
+    sset = sentence_set("\n".join(PRESETS["voice"]))
+    stats = group_stats(context_vectors(checkpoint.load(path), sset.texts), sset.groups)
+    assert rows[1]["within"] == pytest.approx(stats.within) and rows[1]["verdict"] == stats.verdict
+    (tmp_path / "set.txt").write_text("A dog.\nThe dog.\n\nA cat.\n", encoding="utf-8")
+    assert main(["context-groups", str(path), "--file", str(tmp_path / "set.txt")]) == 0
+    assert "set.txt" in capsys.readouterr().out

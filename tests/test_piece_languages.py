@@ -35,3 +35,15 @@ def test_another_tokenizer_counts_the_committed_splits(tokenizer, tmp_path):
     path = pl.write_table(langs, tokenizer, tmp_path / "table.tsv")
     again = pl.read_table(path, tokenizer)
     assert np.array_equal(again.eng, langs.eng) and np.array_equal(again.labels, langs.labels)
+
+
+def test_build_counts_the_train_split_of_a_cache(tmp_path):
+    tok = Tokenizer.load(TOKENIZER)
+    (tmp_path / "eng-spa").mkdir()
+    rows = ["eng\tspa\tattribution"] + ["The dog runs.\tEl perro corre.\tx"] * 5
+    (tmp_path / "eng-spa" / "train.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    langs = pl.build(TOKENIZER, out=tmp_path / "table.tsv", cache=tmp_path)
+    assert langs.source == "train split (5 pairs)"
+    assert langs.labels[tok.piece_to_id("▁dog")] == "eng" and langs.labels[tok.piece_to_id("▁perro")] == "spa"
+    assert langs.labels[tok.piece_to_id(".")] == "both" and langs.labels[tok.piece_to_id("▁madre")] == "unknown"
+    assert pl.read_table(tmp_path / "table.tsv", tok).source == langs.source
