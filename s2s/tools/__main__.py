@@ -1,10 +1,10 @@
-"""`python -m s2s.tools {bench-app,load} ...`: the app's benchmark and load test."""
+"""`python -m s2s.tools {bench-app,load,cluster} ...`: the app's benchmark, load tests and replicas behind a balancer."""
 
 from __future__ import annotations
 
 import sys
 
-USAGE = "usage: python -m s2s.tools {bench-app,load} [options]  (--help after a command for its options)"
+USAGE = "usage: python -m s2s.tools {bench-app,load,cluster} [options]  (--help after a command for its options)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,6 +17,8 @@ def main(argv: list[str] | None = None) -> int:
         from .bench_app import main as run
     elif command == "load":
         from .load import main as run
+    elif command == "cluster":
+        from .cluster import main as run
     else:
         print(f"error: unknown command {command!r}\n{USAGE}", file=sys.stderr)
         return 2

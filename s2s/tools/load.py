@@ -1,5 +1,8 @@
 """App load test (prints figures, asserts nothing): `python -m s2s.tools load [--sessions N] [--minutes M]`.
 
+This is the browser-based test: it measures what a protocol client cannot, the rendering. With
+`--protocol` the same command runs the protocol-level test on Locust instead (s2s/tools/load_protocol.py).
+
 Starts the real server (`python -m s2s.ui.serve`, s2s/tools/bench_app.py) on 127.0.0.1 and drives it
 with Debian's chromium through Playwright (one browser, one context per session):
 - single session: one session submits --single test sentences one after another on the home page
@@ -211,8 +214,13 @@ def report(args, figures: dict) -> None:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if "--protocol" in argv:
+        from .load_protocol import main as protocol
+
+        return protocol([a for a in argv if a != "--protocol"])
     ap = argparse.ArgumentParser(prog="python -m s2s.tools load", description=__doc__.split("\n")[0])
-    ap.add_argument("--sessions", type=int, default=20, help="concurrent browser sessions (default 20)")
+    ap.add_argument("--sessions", type=int, default=10, help="concurrent browser sessions (default 10)")
     ap.add_argument("--minutes", type=float, default=5.0, help="length of the load phase (default 5)")
     ap.add_argument("--think", type=float, default=10.0,
                     help="mean time a session reads its results before the next sentence, s (default 10, +-50%%)")
