@@ -16,6 +16,7 @@ Only 127.0.0.1 / localhost are accepted as hosts: a load loop never leaves this 
 from __future__ import annotations
 
 import re
+import select
 import time
 import urllib.error
 import urllib.request
@@ -155,6 +156,23 @@ class Session:
             except (OSError, websocket.WebSocketException):
                 pass
             self.ws = None
+
+    def alive(self) -> bool:
+        """Whether the websocket is still open, read without waiting: the browser notices a closed
+        socket at once and reconnects, not at the next click (messages waiting are taken in)."""
+        while self.ws is not None and self.ws.sock is not None:
+            try:
+                if not select.select([self.ws.sock], [], [], 0)[0]:
+                    return True
+                self.ws.settimeout(self.timeout)
+                data = self.ws.recv()
+            except (OSError, ValueError, websocket.WebSocketException):
+                data = None
+            if not data:
+                self.ws = None
+                break
+            self._receive(data, Run())
+        return False
 
     def reconnect(self, within: float | None = None) -> Run:
         """What the browser does when its websocket drops: ping the server until it answers (here:

@@ -6,8 +6,9 @@ reports each one with `self.environment.events.request.fire(...)`. Requests (req
 - "translate": type a sentence, pick the models and decoding, click Translate, until the run has
   finished with a translation from every model (an exception or error box on the page, a missing
   result, a timeout or a dropped connection: a failure);
-- "reconnect": after a dropped connection, what the browser does: ping the server through the
-  balancer until one answers, reconnect, rerun with the URL (the view comes back from it).
+- "reconnect": after a dropped connection (noticed while thinking, or by a failed request), what
+  the browser does: ping the server through the balancer until one answers, reconnect, rerun with
+  the URL; it fails unless the view comes back from the URL (its sentence and models shown).
 Each request's context says which replica answered (the balancer's header), if any.
 
 Its settings come from `environment.parsed_options` (s2s/tools/protocol_run.py sets them):
@@ -76,11 +77,12 @@ class StreamlitUser(User):
         if self.options.requests and self.done >= self.options.requests:
             raise StopUser()
         self.done += 1
+        if not self.session.alive():  # closed while the student was reading: reconnect first
+            if not self.reconnect():
+                return  # no server answered: that failure is reported, the click waits for the next turn
         text = next(self.sentences)
         start, received, error = time.perf_counter(), 0, None
         try:
-            if self.session.ws is None:
-                raise Disconnected("not connected")
             run = self.session.translate(text, self.options.models, self.options.beam, self.options.lp)
             received = run.received
         except PageError as exc:
@@ -91,7 +93,7 @@ class StreamlitUser(User):
         if error is not None and not isinstance(error, PageError):
             self.reconnect()
 
-    def reconnect(self) -> None:
+    def reconnect(self) -> bool:
         start, received, error = time.perf_counter(), 0, None
         try:
             run = self.session.reconnect(within=self.options.timeout)
@@ -100,6 +102,7 @@ class StreamlitUser(User):
         except ProtocolError as exc:
             error = exc
         self._fire("reconnect", start, received, error)
+        return self.session.ws is not None
 
     def on_stop(self) -> None:
         if self.session is not None:
