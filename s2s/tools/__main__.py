@@ -1,10 +1,10 @@
-"""`python -m s2s.tools {bench-app,load,cluster} ...`: the app's benchmark, load tests and replicas behind a balancer."""
+"""`python -m s2s.tools {bench-app,load,cluster,agree} ...`: the app's benchmark, load tests and replicas behind a balancer."""
 
 from __future__ import annotations
 
 import sys
 
-USAGE = "usage: python -m s2s.tools {bench-app,load,cluster} [options]  (--help after a command for its options)"
+USAGE = "usage: python -m s2s.tools {bench-app,load,cluster,agree} [options]  (--help after a command for its options)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
         from .load import main as run
     elif command == "cluster":
         from .cluster import main as run
+    elif command == "agree":
+        from .agree import main as run
     else:
         print(f"error: unknown command {command!r}\n{USAGE}", file=sys.stderr)
         return 2
