@@ -159,19 +159,21 @@ class Session:
 
     def alive(self) -> bool:
         """Whether the websocket is still open, read without waiting: the browser notices a closed
-        socket at once and reconnects, not at the next click (messages waiting are taken in)."""
+        socket at once and reconnects, not at the next click. Messages waiting are taken in; pings
+        (the server sends one every 20 s) are answered and returned, never waited past."""
         while self.ws is not None and self.ws.sock is not None:
             try:
                 if not select.select([self.ws.sock], [], [], 0)[0]:
                     return True
-                self.ws.settimeout(self.timeout)
-                data = self.ws.recv()
+                self.ws.settimeout(5.0)  # something is there: a whole frame follows at once
+                opcode, data = self.ws.recv_data(control_frame=True)
             except (OSError, ValueError, websocket.WebSocketException):
-                data = None
-            if not data:
+                opcode, data = websocket.ABNF.OPCODE_CLOSE, b""
+            if opcode == websocket.ABNF.OPCODE_CLOSE:
                 self.ws = None
                 break
-            self._receive(data, Run())
+            if opcode == websocket.ABNF.OPCODE_BINARY and data:
+                self._receive(data, Run())
         return False
 
     def reconnect(self, within: float | None = None) -> Run:
