@@ -19,7 +19,7 @@ import pytest
 from app_fixtures import tiny_root  # noqa: F401  (fixture)
 from s2s.tools import bench_app, cluster as cluster_mod
 from s2s.tools.cluster import COOKIE, HAPROXY, ClusterError, cluster
-from s2s.tools.st_protocol import Session
+from s2s.tools.home_page import HomePage as Session
 
 if not HAPROXY.exists() and os.environ.get("CI"):
     pytest.fail(f"{HAPROXY} is absent under CI: scripts/test must install haproxy", pytrace=False)

@@ -15,7 +15,8 @@ import pytest
 
 from app_fixtures import tiny_root  # noqa: F401  (fixture)
 from s2s.tools import bench_app
-from s2s.tools.st_protocol import PageError, Session, check_local
+from s2s.tools.home_page import HomePage as Session
+from s2s.tools.st_protocol import PageError, check_local
 
 MODELS = ["eng-spa/vanilla", "eng-spa/bahdanau"]
 

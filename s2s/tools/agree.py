@@ -23,7 +23,7 @@ import time
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from .bench_app import CHROMIUM, TEXT_DONE_JS, checkpoints_root, launch_browser, pick_models, serve, stopwatch_js
-from .st_protocol import Session, check
+from .home_page import HomePage, check
 
 # every frame the page sends (its bytes) and every small one it receives (a script_finished is a few bytes)
 WS_SPY = """(() => {
@@ -86,7 +86,7 @@ def browser_times(url: str, sentences: list[str], shorts: list[str]) -> list[tup
 
 
 def protocol_times(url: str, sentences: list[str], models: list[str]) -> list[float]:
-    session = Session(url)
+    session = HomePage(url)
     try:
         session.open()
         times = []

@@ -26,7 +26,8 @@ import time
 from locust import User, task
 from locust.exception import StopUser
 
-from .st_protocol import Disconnected, PageError, ProtocolError, Session, check
+from .home_page import HomePage, check
+from .st_protocol import Disconnected, PageError, ProtocolError
 
 _numbers = itertools.count()
 
@@ -41,7 +42,7 @@ class StreamlitUser(User):
         self.rng = random.Random(self.number)
         # each user walks its own seeded shuffle of the sentences: most are new to the server
         self.sentences = itertools.cycle(self.rng.sample(self.options.sentences, len(self.options.sentences)))
-        self.session: Session | None = None
+        self.session: HomePage | None = None
         self.done = 0
 
     def wait_time(self) -> float:
@@ -55,7 +56,7 @@ class StreamlitUser(User):
                      "at": time.time()})
 
     def on_start(self) -> None:
-        self.session = Session(self.host, timeout=self.options.timeout)
+        self.session = HomePage(self.host, timeout=self.options.timeout)
         start, received, error = time.perf_counter(), 0, None
         try:
             run = self.session.open()
