@@ -6,8 +6,9 @@ HAProxy (Debian's /usr/sbin/haproxy) listens on --port and:
   session lives in one process, and every client here shares one address, so affinity is not by IP;
 - passes the websocket (/_stcore/stream) through: HTTP mode switches an upgraded connection to a
   tunnel, with long client/server/tunnel timeouts so an open tab is not cut;
-- checks each replica's /_stcore/health every second; one that fails twice is out, and a request
-  whose cookie names it goes to a live one (option redispatch), which sets the cookie anew;
+- checks each replica's /_stcore/health every 2 s (10 s to answer); one that fails 3 times is out,
+  and a request whose cookie names it, or whose connection to it is refused, goes to a live one
+  (option redispatch), which sets the cookie anew;
 - names the replica that answered in a response header (X-S2S-Replica), so a load test can count
   requests per replica.
 The models are read-only files, so the replicas need no coordination. A replica that does not
@@ -64,7 +65,7 @@ class Cluster:
 
 def haproxy_config(port: int, replicas: list[tuple[str, int]]) -> str:
     """HAProxy's configuration for the balancer on 127.0.0.1:`port` in front of (name, port) replicas."""
-    servers = "\n".join(f"    server {name} 127.0.0.1:{p} cookie {name} check inter 1s fall 2 rise 2"
+    servers = "\n".join(f"    server {name} 127.0.0.1:{p} cookie {name} check inter 2s fall 3 rise 2"
                         for name, p in replicas)
     return f"""global
     maxconn 4096
@@ -76,6 +77,9 @@ defaults
     timeout server 1h
     timeout tunnel 1h
     timeout http-request 30s
+    # a replica busy with a lecture hall answers its health check late, not never: without this
+    # the check's timeout is its 2 s interval, and a starved replica was taken out (503s)
+    timeout check 10s
     option redispatch 1
     retries 3
 

@@ -12,7 +12,7 @@ does (s2s/tools/st_protocol.py), with no rendering, so the clients cost little C
   (or --seconds) each translates sentences from its own seeded shuffle of the test split (most are
   new: the caches fill and must stay bounded), thinking --think s (+-50%) between them.
 - Server RSS (VmRSS of the server's process trees: every replica) sampled every 2 s: start (after
-  the single-user phase), peak, end; CPU used under load by the server, by the Locust process
+  the single-user phase and one translation on each replica), peak, end; CPU used under load by the server, by the Locust process
   (the clients) and by the whole machine (others' work included).
 Locust's own CSV and HTML reports go to --out. The last line is the summary:
 `users=N requests=N errors=N p95_single=S p95_load=S p95_ratio=R rss_growth=P%`.
@@ -36,6 +36,7 @@ from pathlib import Path
 
 from .bench_app import checkpoints_root, machine_cpu_seconds, pick_models, serve, tree_cpu_seconds, tree_rss_kib
 from .cluster import cluster, healthy
+from .home_page import HomePage
 from .st_protocol import check_local
 
 
@@ -94,12 +95,26 @@ class Sampler(threading.Thread):
         return self.samples
 
 
-def drive(url: str, pids: list[int], models: list[str], sentences: list[str], args, out: Path) -> dict:
+def warm(urls: list[str], models: list[str], text: str) -> None:
+    """One translation on each replica directly: the single-user phase warms only the replica its
+    session sticks to, and the RSS at the start must be every replica's after warm-up."""
+    for url in urls:
+        page = HomePage(url)
+        try:
+            page.open()
+            page.translate(text, models)
+        finally:
+            page.close()
+
+
+def drive(url: str, pids: list[int], models: list[str], sentences: list[str], args, out: Path,
+          replica_urls: list[str] = ()) -> dict:
     base = {"host": url, "think": args.think, "timeout": args.timeout, "models": models, "beam": args.beam,
             "lp": args.lp}
     single, rest = sentences[:args.single], sentences[args.single:]
     alone, _ = locust_run({**base, "users": 1, "spawn_rate": 1, "seconds": args.single * args.timeout,
                            "requests": args.single, "think": 0.0, "sentences": single}, str(out / "single"))
+    warm(list(replica_urls), models, single[0])
     sampler = Sampler(pids)
     start_rss = sampler.rss()
     sampler.start()
@@ -206,12 +221,14 @@ def main(argv=None) -> int:
         root = stack.enter_context(checkpoints_root(args.checkpoints))
         models = args.models.split(",") if args.models else pick_models(root)[0][:2]
         replicas: list[str] = []
+        replica_urls: list[str] = []
         try:
             if args.host is not None:
                 url, pids = args.host, server_pids(args.host)
             elif args.replicas:
                 c = stack.enter_context(cluster(args.replicas, root))
                 url, pids, replicas = c.url, [r.proc.pid for r in c.replicas], [r.name for r in c.replicas]
+                replica_urls = [r.url for r in c.replicas]
             else:
                 url, proc = stack.enter_context(serve(root))
                 pids = [proc.pid]
@@ -220,7 +237,7 @@ def main(argv=None) -> int:
             return 1
         print(f"target: {url}{f' (HAProxy, {len(replicas)} replicas)' if replicas else ''}; models: {', '.join(models)}; "
               f"beam {args.beam}; CPU cores: {os.cpu_count()}; load average: {os.getloadavg()[0]:.2f}")
-        fig = drive(url, pids, models, sentences, args, args.out)
+        fig = drive(url, pids, models, sentences, args, args.out, replica_urls)
     report(args, fig, replicas)
     return 0
 
