@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from .style import PALETTE, auto_height, check_labels, esc, layout, matrix
+from .style import (PALETTE, category_min_width, check_labels, esc, heatmap_size, layout, matrix, min_cell_px,
+                    set_min_width, tick_text)
 
 
 def attention_heatmap(
@@ -26,8 +27,11 @@ def attention_heatmap(
 ) -> go.Figure:
     """Heatmap of attention weights [T, S]: source tokens on x, target tokens on y (top to bottom).
 
-    `max_height` caps the automatic height and `colorbar=False` drops the scale (a small heatmap
-    beside others; the hover still shows every weight).
+    Its size follows style.heatmap_size: rows and columns sized from the numbers of target and
+    source pieces, margins from the longest label, and the least width at which no two labels
+    overlap recorded on the figure (the page scrolls it rather than shrink it).
+    `max_height` caps the automatic height, never below one readable line per row; `colorbar=False`
+    drops the scale (a heatmap beside others; the hover still shows every weight).
     `diverging=True` draws a signed matrix (a difference) with a red-blue scale centred on 0.
     """
     w = matrix(weights)
@@ -57,12 +61,16 @@ def attention_heatmap(
             **scale,
         )
     )
-    fig.update_xaxes(title_text=x_title, tickmode="array", tickvals=list(range(n_src)), ticktext=src,
+    fig.update_xaxes(title_text=x_title, tickmode="array", tickvals=list(range(n_src)), ticktext=tick_text(src),
                      tickangle=-90, side="top", showgrid=False)
-    fig.update_yaxes(title_text=y_title, tickmode="array", tickvals=list(range(n_tgt)), ticktext=tgt,
+    fig.update_yaxes(title_text=y_title, tickmode="array", tickvals=list(range(n_tgt)), ticktext=tick_text(tgt),
                      autorange="reversed", showgrid=False)
-    height = height or auto_height(n_tgt, large)
-    return layout(fig, title, large, min(height, max_height) if max_height else height)
+    size = heatmap_size(n_tgt, n_src, tgt, src, large, title=bool(title), colorbar=colorbar)
+    height = height or size.height
+    if max_height:
+        height = min(height, max(max_height, n_tgt * min_cell_px(large) + size.margin["t"] + size.margin["b"]))
+    set_min_width(fig, size.min_width)
+    return layout(fig, title, large, height, margin=size.margin)
 
 
 def line_chart(
@@ -135,6 +143,8 @@ def coverage_chart(
         fig.add_hline(y=level, line_dash="dash", line_color="#555", annotation_text=f"{level:g}",
                       annotation_position="top left")
     fig.update_layout(barmode="group")
-    fig.update_xaxes(title_text=x_title, tickmode="array", tickvals=list(range(n)), ticktext=labels, tickangle=-90)
+    fig.update_xaxes(title_text=x_title, tickmode="array", tickvals=list(range(n)), ticktext=tick_text(labels),
+                     tickangle=-90)
     fig.update_yaxes(title_text=y_title, rangemode="tozero")
+    set_min_width(fig, category_min_width(n, large))
     return layout(fig, title, large, height or (480 if large else 380))

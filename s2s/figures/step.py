@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from .style import PALETTE, check_labels, esc, font_size, layout
+from .style import (PALETTE, category_min_width, check_labels, esc, font_size, layout, rows_height, set_min_width,
+                    tick_text)
 
 
 def bar_chart(
@@ -38,15 +39,15 @@ def bar_chart(
         **bar, marker_color=colors, customdata=text, text=[format(x, value_format) for x in v],
         textposition="auto", hovertemplate="%{customdata}: %{" + ("x" if horizontal else "y") + ":" + value_format
         + "}<extra></extra>"))
-    axis = dict(tickmode="array", tickvals=pos, ticktext=text)
+    axis = dict(tickmode="array", tickvals=pos, ticktext=tick_text(text))
     if horizontal:
         fig.update_yaxes(autorange="reversed", title_text=y_title, **axis)
         fig.update_xaxes(title_text=x_title)
     else:
         fig.update_xaxes(title_text=x_title, tickangle=-90 if v.size > 6 else 0, **axis)
         fig.update_yaxes(title_text=y_title)
-    rows = v.size if horizontal else 10
-    return layout(fig, title, large, height or int(min(900, max(320, 120 + (30 if large else 24) * rows))))
+        set_min_width(fig, category_min_width(v.size, large))
+    return layout(fig, title, large, height or rows_height(v.size if horizontal else 10, large))
 
 
 def vector_rows(

@@ -1,33 +1,151 @@
-"""The one styling rule of every figure: font sizes, margins, label escaping, shape checks.
+"""The one styling and sizing rule of every figure: font sizes, margins, cell sizes from the number
+of tokens, label escaping, shape checks. `large=True` is the projector size (the sidebar's
+"Projector mode"), `large=False` the size for a laptop screen.
 
-`large=True` is the projector size. Builders in the sibling modules call these and nothing else
-for their look.
+The rule, in numbers (px on screen, at the browser's zoom 100 %):
+- text: tick labels, legends, hover labels, colour-bar ticks and annotations at `font_size(large)`
+  (13 normal, 18 projector: at least 16 px on a 1280x720 projector), titles 4 px larger. They are set
+  on every axis, not only on the layout font, because Streamlit's chart theme sets its own tick size.
+- a token's cell (heatmaps) or category (bars) along an axis of n tokens: `cell_px(n, large)`, the
+  axis length `GRID_PX` shared by n, bounded below by `min_cell_px` (1.6 lines of tick text, so two
+  neighbouring labels never overlap, even rotated) and above by `MAX_CELL_PX` (a 3-piece sentence
+  does not fill the screen). Height = rows x cell + margins; the margins come from the longest label
+  (`label_px`), tick labels longer than `MAX_LABEL_CHARS` are cut with "…" (the hover keeps them whole).
+- width: a figure is drawn at the full width of its container; when its columns need more than that
+  (n x min_cell_px + margins: a 40-piece sentence), the figure records that width (`set_min_width`,
+  read back by `min_width`) and the page scrolls it horizontally instead of shrinking the cells
+  (s2s/ui/widgets.py `show_figure` does this for every figure).
+
+How a page follows the rule (any page, including new ones): build the figure with a builder of
+s2s.figures passing `large=widgets.large()`, show it with `widgets.show_figure`, put the intro
+through `widgets.intro`, and lay figures side by side with `widgets.figure_columns(n)` (stacked,
+one per row, in projector mode). A new builder calls `layout(fig, title, large, height)` last and,
+for token axes, `heatmap_size` / `rows_height` / `category_min_width` and `set_min_width`; it never
+sets font sizes or margins of its own.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
+GRID_PX = {False: 440, True: 560}  # the length a token axis aims for, shared by its tokens
+MAX_CELL_PX = {False: 56, True: 80}  # the largest cell (few tokens)
+MAX_LABEL_CHARS = 24  # longer tick labels are cut with "…" (the hover shows them whole)
+CHAR_EM = 0.62  # average width of a character of the figure font, in ems (measured for Source Sans)
+COLORBAR_PX = 90  # a colour bar with its title, beside a heatmap
 
 
 def font_size(large: bool) -> int:
-    return 20 if large else 13
+    """Tick labels, legends, hover text, annotations (px)."""
+    return 18 if large else 13
 
 
-def layout(fig: go.Figure, title: str | None, large: bool, height: int | None = None) -> go.Figure:
+def title_size(large: bool) -> int:
+    return font_size(large) + 4
+
+
+def min_cell_px(large: bool) -> int:
+    """The smallest cell along a token axis: 1.6 lines of tick text, so labels never overlap."""
+    return math.ceil(1.6 * font_size(large))
+
+
+def cell_px(n: int, large: bool) -> int:
+    """Side of one token's cell along an axis of `n` tokens (px)."""
+    if n < 1:
+        raise ValueError(f"an axis needs at least one token, got {n}")
+    return int(min(MAX_CELL_PX[large], max(min_cell_px(large), round(GRID_PX[large] / n))))
+
+
+def short_label(text: str) -> str:
+    """A tick label of at most MAX_LABEL_CHARS characters (cut with "…")."""
+    text = str(text)
+    return text if len(text) <= MAX_LABEL_CHARS else text[:MAX_LABEL_CHARS - 1] + "…"
+
+
+def label_px(labels: Sequence[str], large: bool) -> int:
+    """Length on screen of the longest tick label (after `short_label`; markup escapes count once)."""
+    chars = max((len(unesc(short_label(x))) for x in labels), default=0)
+    return math.ceil(chars * CHAR_EM * font_size(large))
+
+
+@dataclass(frozen=True)
+class HeatmapSize:
+    """Pixel sizes of a [rows x cols] token heatmap: cells, margins, total height and the least width."""
+
+    cell_w: int  # a column at the figure's natural width (it grows when the figure is stretched)
+    cell_h: int  # a row
+    margin: dict  # l, r, t, b (px)
+    height: int
+    width: int  # natural width: cols x cell_w + margins
+    min_width: int  # cols x min_cell_px + margins: below this, labels would overlap
+
+
+def heatmap_size(n_rows: int, n_cols: int, row_labels: Sequence[str], col_labels: Sequence[str], large: bool,
+                 title: bool = False, colorbar: bool = True, x_top: bool = True) -> HeatmapSize:
+    """The size of a heatmap of `n_rows` x `n_cols` tokens whose column labels stand rotated by 90°
+    (on top when `x_top`) and whose row labels read horizontally on the left."""
     size = font_size(large)
+    axis_title = math.ceil(2.2 * size)
+    t = label_px(col_labels, large) + axis_title + 12 + (title_size(large) * 2 if title else 0)
+    left = label_px(row_labels, large) + axis_title + 12
+    right = (COLORBAR_PX + (30 if large else 0)) if colorbar else 16
+    margin = dict(l=left, r=right, t=t if x_top else 24, b=24 if x_top else t)
+    cell_h, cell_w = cell_px(n_rows, large), cell_px(n_cols, large)
+    extra_w = margin["l"] + margin["r"]
+    return HeatmapSize(cell_w=cell_w, cell_h=cell_h, margin=margin,
+                       height=int(n_rows * cell_h + margin["t"] + margin["b"]),
+                       width=int(n_cols * cell_w + extra_w), min_width=int(n_cols * min_cell_px(large) + extra_w))
+
+
+def category_min_width(n: int, large: bool, extra: int = 120) -> int:
+    """The least width of a figure with `n` categories side by side on x (bars): `extra` px for axis
+    titles, y tick labels and legend."""
+    return int(n * min_cell_px(large) + extra)
+
+
+def set_min_width(fig: go.Figure, px: int) -> go.Figure:
+    """Record the width below which the figure's labels would overlap (read by `min_width`)."""
+    meta = dict(fig.layout.meta) if isinstance(fig.layout.meta, dict) else {}
+    meta["min_width"] = int(px)
+    fig.update_layout(meta=meta)
+    return fig
+
+
+def min_width(fig: go.Figure) -> int | None:
+    """The width recorded by `set_min_width` (None: any width will do)."""
+    meta = fig.layout.meta
+    return int(meta["min_width"]) if isinstance(meta, dict) and meta.get("min_width") else None
+
+
+def layout(fig: go.Figure, title: str | None, large: bool, height: int | None = None,
+           margin: dict | None = None) -> go.Figure:
+    """Fonts, margins, template and height of a figure: the last call of every builder."""
+    size = font_size(large)
+    text = dict(size=size)
     fig.update_layout(
-        title=dict(text=esc(title), font=dict(size=size + 4), automargin=True, yref="container") if title else None,
-        font=dict(size=size),
+        title=dict(text=esc(title), font=dict(size=title_size(large)), automargin=True, yref="container") if title else None,
+        font=text,
         template="plotly_white",
-        margin=dict(l=10, r=10, t=60 if title else 20, b=10),
+        margin=margin or dict(l=10, r=10, t=60 if title else 20, b=10),
         hoverlabel=dict(font_size=size),
+        legend=dict(font=text),
     )
+    # Streamlit's chart theme sets the axes' own fonts: set them here, or ticks stay at 12 px
+    fig.update_xaxes(tickfont=text, title_font=text, automargin=True)
+    fig.update_yaxes(tickfont=text, title_font=text, automargin=True)
+    for trace in fig.data:
+        if "colorbar" in trace:
+            trace.colorbar.tickfont = text
+            trace.colorbar.title.font = text
+    for note in fig.layout.annotations:
+        note.font.size = note.font.size or size
     if height:
         fig.update_layout(height=height)
     return fig
@@ -45,6 +163,11 @@ def esc(text) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def unesc(text: str) -> str:
+    """The text `esc` was given (to count its characters)."""
+    return str(text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def check_labels(labels: Sequence[str], n: int, what: str) -> list[str]:
     """Labels as display text (markup escaped), or ValueError when there are not n of them."""
     labels = [esc(x) for x in labels]
@@ -53,9 +176,15 @@ def check_labels(labels: Sequence[str], n: int, what: str) -> list[str]:
     return labels
 
 
-def auto_height(rows: int, large: bool) -> int:
-    per_row = 30 if large else 22
-    return int(min(1400, max(320, 140 + per_row * rows)))
+def tick_text(labels: Sequence[str]) -> list[str]:
+    """Escaped labels (from `check_labels`) cut to MAX_LABEL_CHARS for the axis."""
+    return [esc(short_label(unesc(x))) for x in labels]
+
+
+def rows_height(rows: int, large: bool, extra: int = 120) -> int:
+    """Height of a figure with `rows` rows of bars or labels read horizontally: 1.25 x min_cell_px
+    a row (a bar and a gap) plus `extra` px for titles and axes."""
+    return int(extra + max(1, rows) * round(1.25 * min_cell_px(large)))
 
 
 def xy_points(xy, n: int | None, what: str) -> np.ndarray:

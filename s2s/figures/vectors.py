@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from .style import PALETTE, check_labels, esc, font_size, layout, matrix, xy_points
+from .style import PALETTE, check_labels, esc, font_size, heatmap_size, layout, set_min_width, tick_text, xy_points
 
 
 def projection_scatter(
@@ -81,7 +81,7 @@ def similarity_heatmap(
         raise ValueError(f"similarity must be a non-empty square matrix, got shape {m.shape}")
     n = m.shape[0]
     text = check_labels(labels, n, "sentence")
-    short = [s if len(s) <= 30 else s[:28] + "…" for s in text]
+    short = tick_text(text)
     custom = np.empty((n, n, 2), dtype=object)
     custom[:, :, 0] = np.array(text, dtype=object)[:, None]
     custom[:, :, 1] = np.array(text, dtype=object)[None, :]
@@ -102,4 +102,6 @@ def similarity_heatmap(
                 start = i
     fig.update_xaxes(tickmode="array", tickvals=list(range(n)), ticktext=short, tickangle=-45, side="top", showgrid=False)
     fig.update_yaxes(tickmode="array", tickvals=list(range(n)), ticktext=short, autorange="reversed", showgrid=False)
-    return layout(fig, title, large, height or int(min(1200, max(360, 220 + (34 if large else 28) * n))))
+    size = heatmap_size(n, n, short, short, large, title=bool(title))
+    set_min_width(fig, size.min_width)
+    return layout(fig, title, large, height or size.height, margin=size.margin)
