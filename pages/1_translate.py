@@ -11,7 +11,7 @@ widgets.read_query_params(NS)
 infos = widgets.pair_models(models.catalog())
 
 st.title(t("tr.title"))
-st.markdown(t("tr.intro"))
+widgets.intro(t("tr.intro"))
 left, right = st.columns([5, 4], gap="large")
 with left:
     text = widgets.sentence_box(NS)
@@ -31,7 +31,7 @@ st.divider()
 # each model's column is drawn as soon as that model is done: results appear one by one
 results, per_row, source_shown = {}, min(len(chosen), 3), False
 for row in range(0, len(chosen), per_row):
-    for col, info in zip(st.columns(per_row, gap="large"), chosen[row:row + per_row]):
+    for col, info in zip(widgets.figure_columns(per_row), chosen[row:row + per_row]):
         tr, error = results[info.name] = models.try_translate(info, text, beam, lp)
         if tr is not None and not source_shown:
             with source_box:
@@ -54,7 +54,7 @@ for row in range(0, len(chosen), per_row):
                 widgets.show_figure(figures.attention_heatmap(
                     best.attention, tr.source_pieces, best.pieces, x_title=t("fig.source"),
                     y_title=t("fig.target"), colorbar_title=t("fig.weight"), large=widgets.large(),
-                    max_height=560, colorbar=False), key=f"{NS}.heat.{info.name}", filename=f"attention-{info.short}")
+                    colorbar=False), key=f"{NS}.heat.{info.name}", filename=f"attention-{info.short}")
 
 attn = [info for info in chosen if results[info.name][0] is not None and results[info.name][0].best.attention is not None]
 st.divider()

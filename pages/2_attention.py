@@ -12,7 +12,7 @@ kinds = ("bahdanau", "dot", "general", "concat")  # one checkpoint of each atten
 attn_default = [n for n in (next((i.name for i in infos if i.attention == k), None) for k in kinds) if n]
 
 st.title(t("at.title"))
-st.markdown(t("at.intro"))
+widgets.intro(t("at.intro"))
 left, right = st.columns([5, 4], gap="large")
 with left:
     text = widgets.sentence_box(NS)
@@ -51,7 +51,7 @@ if not shown:
 per_row = 1 if len(shown) == 1 else 2
 items = list(shown.items())
 for row in range(0, len(items), per_row):
-    for col, (label, (w, src, tgt)) in zip(st.columns(per_row, gap="large"), items[row:row + per_row]):
+    for col, (label, (w, src, tgt)) in zip(widgets.figure_columns(per_row), items[row:row + per_row]):
         with col:
             widgets.show_figure(figures.attention_heatmap(
                 w, src, tgt, title=label, x_title=t("fig.source"), y_title=t("fig.target"),
@@ -59,7 +59,7 @@ for row in range(0, len(items), per_row):
                 filename="attention")
 
 st.divider()
-c1, c2 = st.columns(2, gap="large")
+c1, c2 = widgets.figure_columns(2)
 with c1:
     st.subheader(t("at.entropy"))
     widgets.show_figure(figures.line_chart(

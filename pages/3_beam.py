@@ -13,7 +13,7 @@ infos = widgets.pair_models(models.catalog())
 default = [next((i.name for i in infos if i.attention == "bahdanau"), infos[0].name)] if infos else []
 
 st.title(t("bm.title"))
-st.markdown(t("bm.intro"))
+widgets.intro(t("bm.intro"))
 left, right = st.columns([5, 4], gap="large")
 with left:
     text = widgets.sentence_box(NS)

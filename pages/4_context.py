@@ -17,7 +17,7 @@ infos = widgets.pair_models(models.catalog())
 default = [next((i.name for i in infos if i.vanilla), infos[0].name)] if infos else []
 
 st.title(t("cv.title"))
-st.markdown(t("cv.intro", n=page_data.BACKGROUND))
+widgets.intro(t("cv.intro", n=page_data.BACKGROUND))
 left, right = st.columns([5, 4], gap="large")
 with left:
     text = page_data.lines_box(NS, PRESETS, {k: t(f"cv.preset.{k}") for k in PRESETS}, t("cv.sentences"),

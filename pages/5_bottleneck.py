@@ -17,7 +17,7 @@ infos = sorted(widgets.pair_models(models.catalog()), key=lambda i: (not i.vanil
 live = st.session_state.setdefault(LIVE, {})
 
 st.title(t("bn.title"))
-st.markdown(t("bn.intro"))
+widgets.intro(t("bn.intro"))
 metric = st.radio(t("bn.metric"), ["bleu", "chrf"], format_func={"bleu": "BLEU", "chrf": "chrF"}.get, horizontal=True,
                   key=widgets.widget_key(f"{NS}.metric", "bleu"))
 widgets.keep(f"{NS}.metric", metric)
@@ -42,7 +42,7 @@ def value(m: dict | None):
 
 
 if results:
-    c1, c2 = st.columns(2, gap="large")
+    c1, c2 = widgets.figure_columns(2)
     with c1:
         st.subheader(t("bn.by_length", metric=name_of))
         by_length = {labels[n]: [value(r[0]["by_length"].get(b)) for b in LENGTH_BUCKETS] for n, r in results.items()}

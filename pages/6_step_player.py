@@ -22,7 +22,7 @@ infos = widgets.pair_models(models.catalog())
 default = [next((i.name for i in infos if i.attention == "bahdanau"), infos[0].name)] if infos else []
 
 st.title(t("sp.title"))
-st.markdown(t("sp.intro"))
+widgets.intro(t("sp.intro"))
 left, right = st.columns([5, 4], gap="large")
 with left:
     text = widgets.sentence_box(NS)
@@ -74,16 +74,13 @@ def go(delta: int | None) -> None:
 if PENDING in st.session_state:  # the play loop's next step, set before the slider exists
     st.session_state[STEP] = st.session_state.pop(PENDING)
 st.session_state[STEP] = min(n, max(1, int(st.session_state.get(STEP, 1))))
-b1, b2, b3, b4 = st.columns([1, 1, 1, 5])
-b1.button(t("sp.prev"), key=f"w:{NS}.prev", on_click=go, args=(-1,), disabled=st.session_state[STEP] <= 1)
-b2.button(t("sp.next"), key=f"w:{NS}.next", on_click=go, args=(1,), disabled=st.session_state[STEP] >= n)
 playing = bool(st.session_state.get(PLAYING))
-b3.button(t("sp.stop") if playing else t("sp.play"), key=f"w:{NS}.play", on_click=go, args=(None,))
-if n > 1:
-    with b4:
-        step_no = st.select_slider(t("sp.step"), options=list(range(1, n + 1)), key=STEP)
-else:
-    step_no = 1
+with st.container(horizontal=True, vertical_alignment="bottom"):  # buttons as wide as their labels
+    st.button(t("sp.prev"), key=f"w:{NS}.prev", on_click=go, args=(-1,), disabled=st.session_state[STEP] <= 1)
+    st.button(t("sp.next"), key=f"w:{NS}.next", on_click=go, args=(1,), disabled=st.session_state[STEP] >= n)
+    st.button(t("sp.stop") if playing else t("sp.play"), key=f"w:{NS}.play", on_click=go, args=(None,))
+    step_no = st.select_slider(t("sp.step"), options=list(range(1, n + 1)), key=STEP) if n > 1 else 1
+widgets.clicker_keys(f"w:{NS}.next", f"w:{NS}.prev")  # a presentation clicker: Page Down / Up, arrows
 s = trace.steps[step_no - 1]
 
 tick = lambda p: p.replace("`", "'")  # noqa: E731  (pieces go inside `code` spans)
@@ -99,7 +96,7 @@ src = trace.source_pieces
 if s.weights is None:
     st.info(t("sp.vanilla"))
 else:
-    c1, c2 = st.columns(2, gap="large")
+    c1, c2 = widgets.figure_columns(2)
     with c1:
         widgets.show_figure(figures.bar_chart(
             s.scores, src, highlight=int(np.argmax(s.scores)), title=t("sp.scores"), x_title=t("fig.source"),

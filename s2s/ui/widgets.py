@@ -1,5 +1,10 @@
 """Shared widgets: sidebar, sentence box with presets, model picker, decoding controls,
-figure and error display. Pages call these; no widget code is copied between pages.
+figure and error display, projector mode, clicker keys. Pages call these; no widget code is
+copied between pages.
+
+Projector mode lives in s2s/ui/projector.py and is used through this module (widgets.large,
+widgets.intro, widgets.figure_columns, widgets.clicker_keys); `show_figure` keeps a figure's least
+width (s2s/figures/style.py: the sizing rule).
 
 State lives in st.session_state only, under keys namespaced per page ("translate.sentence").
 Widgets use a twin key ("w:translate.sentence") that Streamlit may drop when another page
@@ -13,8 +18,11 @@ import re
 import streamlit as st
 
 from ..errors import InputError
+from ..figures import style
 from ..text import MAX_BEAM, clean_text
 from . import models
+from .projector import (PROJECTOR_CSS, PROJECTOR_KEY, clicker_keys, css_class, figure_columns, intro, large,  # noqa: F401
+                        projector)
 from .strings import LANG_KEY, LANGS, t
 
 PRESETS = {
@@ -40,11 +48,6 @@ PRESETS = {
         ],
     },
 }
-LARGE_CSS = """<style>
-html, body, [class*="st-"] { font-size: 1.25rem; }
-.stMarkdown p, .stMarkdown li, .stCaption, textarea { font-size: 1.3rem !important; }
-h1 { font-size: 3rem !important; } h2, h3 { font-size: 2.2rem !important; } h4 { font-size: 1.9rem !important; }
-</style>"""
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
 
 
@@ -65,10 +68,6 @@ def keep(key: str, value):
     """Store a widget's value under its persistent key (survives the widget being rebuilt)."""
     st.session_state[key] = value
     return value
-
-
-def large() -> bool:
-    return bool(st.session_state.get("app.large", False))
 
 
 def _language_changed() -> None:
@@ -94,9 +93,9 @@ def sidebar(infos: list[models.ModelInfo]) -> str | None:
             if st.session_state[wkey] not in all_pairs:
                 st.session_state[wkey] = default
             pair = keep("app.pair", st.selectbox(t("app.pair"), all_pairs, key=wkey))
-        keep("app.large", st.toggle(t("app.large"), key=widget_key("app.large", False)))
-    if large():
-        st.markdown(LARGE_CSS, unsafe_allow_html=True)  # constant CSS only, never user text
+        keep(PROJECTOR_KEY, st.toggle(t("app.large"), key=widget_key(PROJECTOR_KEY, False)))
+        if large():  # st.markdown, not a style-only st.html: AppTest loses the sidebar beside one
+            st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)  # constant CSS only, never user text
     return pair
 
 
@@ -198,7 +197,25 @@ def sentence_box(ns: str) -> str:
 
 
 def show_figure(fig, key: str, filename: str = "attention-lab") -> None:
-    """Plotly chart, full width, with a PNG export button (scale 2) in its toolbar."""
+    """Plotly chart, full width, with a PNG export button (scale 2) in its toolbar. A figure that
+    records a least width (figures.style.set_min_width: a 40-piece heatmap) keeps it and scrolls
+    sideways in its place when the main area is narrower: its labels never overlap."""
+    least = style.min_width(fig)
+    if not least:
+        _plotly(fig, key, filename)
+        return
+    # Streamlit draws a chart at its container's width: a container held at least that wide
+    # (inner) inside one that scrolls sideways (outer). Classes of [A-Za-z0-9_-] and a number only.
+    name = re.sub(r"[^A-Za-z0-9_-]", "-", key)
+    outer, inner = f"figscroll-{name}", f"figwide-{name}"
+    with st.container(key=outer, gap=None):
+        st.markdown(f"<style>.{css_class(outer)} {{ overflow-x: auto; }} .{css_class(inner)} {{ min-width: {least}px; }}"
+                    "</style>", unsafe_allow_html=True)
+        with st.container(key=inner):
+            _plotly(fig, key, filename)
+
+
+def _plotly(fig, key: str, filename: str) -> None:
     st.plotly_chart(fig, width="stretch", key=key, config={
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename},
