@@ -1,0 +1,178 @@
+"""Projector mode in a real browser at 1280x720 (Debian's chromium, like tests/test_browser.py).
+
+Switches the sidebar's "Projector mode" on, then measures what a room sees: the rendered size of the
+attention heatmap's tick labels, legend and hover text (>= 16 px), the heatmap's width against the
+main area's (>= 80 %), tick labels that do not overlap, a page title larger than body text, nothing
+cut off in the sidebar or the model tags, the introduction folded, a vanilla model's note on a row of
+its own, the sidebar collapsed without losing the mode, and the step player stepping on Page Down /
+Page Up / arrows as a clicker sends them. The measured values go to tests/artifacts/projector.json.
+With S2S_SCREENSHOTS set, it saves projector_attention.png and projector_step_player.png there.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from app_fixtures import shipped_root, tiny_root  # noqa: F401  (fixture)
+from s2s.tools import bench_app
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+SHOTS = Path(os.environ["S2S_SCREENSHOTS"]) if os.environ.get("S2S_SCREENSHOTS") else None
+VIEWPORT = {"width": 1280, "height": 720}
+# 40-odd pieces with the shipped tokenizer: a long input must keep readable cells (it scrolls)
+LONG = ("When I was a child, my grandmother used to tell me long stories about the small village in the "
+        "mountains where she had grown up with her four brothers.")
+MIN_PX = 16
+
+pytestmark = pytest.mark.skipif(not bench_app.CHROMIUM.exists(),
+                                reason="/usr/bin/chromium is absent (install it: apt-get install -y chromium)")
+
+# sizes of the first heatmap (the first plot whose trace is a heatmap) and of the page around it
+MEASURE_JS = """() => {
+  const px = e => e ? parseFloat(getComputedStyle(e).fontSize) : null;
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+  const cs = getComputedStyle(main);
+  const mainWidth = main.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+  const plots = [...document.querySelectorAll('.js-plotly-plot')];
+  const heat = plots.find(p => p.querySelector('.heatmaplayer .hm, .heatmaplayer image'));
+  const ticks = heat ? [...heat.querySelectorAll('.xtick text, .ytick text')] : [];
+  const boxes = axis => [...heat.querySelectorAll(`.${axis}tick text`)].map(t => t.getBoundingClientRect());
+  const overlaps = axis => { const b = boxes(axis); let n = 0;
+    for (let i = 1; i < b.length; i++) {
+      const a = b[i - 1], c = b[i];
+      if (a.left < c.right - 0.5 && c.left < a.right - 0.5 && a.top < c.bottom - 0.5 && c.top < a.bottom - 0.5) n++;
+    } return n; };
+  // page names, model tags, button labels: cut with "…" or sticking out of their box (on screen only:
+  // a collapsed sidebar is moved off it)
+  const cut = [...document.querySelectorAll('[data-testid="stSidebarNav"] a span[label] p, [data-tag] > span, [data-testid="stButton"] p')]
+    .filter(e => { const r = e.getBoundingClientRect();
+      const box = (e.closest('[data-testid="stMultiSelectTagsContainer"]') || e.closest('[data-testid="stSidebarNav"]')
+                   || e.closest('button')).getBoundingClientRect();
+      return r.right > 0 && (e.scrollWidth > e.clientWidth + 1 || r.right > box.right + 1 || r.bottom > box.bottom + 1); })
+    .map(e => e.textContent);
+  const legend = document.querySelector('.js-plotly-plot .legendtext');
+  return {
+    main_width: mainWidth, heatmap_width: heat ? heat.getBoundingClientRect().width : null,
+    heatmap_svg_width: heat ? heat.querySelector('.main-svg').getBoundingClientRect().width : null,
+    heatmap_scrolls: heat && heat.closest('[class*="st-key-figscroll"]') ? (s => s.scrollWidth > s.clientWidth)(heat.closest('[class*="st-key-figscroll"]')) : false,
+    tick_px_min: ticks.length ? Math.min(...ticks.map(px)) : null, n_ticks: ticks.length,
+    x_overlaps: heat ? overlaps('x') : null, y_overlaps: heat ? overlaps('y') : null,
+    legend_px: px(legend), h1_px: px(document.querySelector('h1')),
+    body_px: px(document.querySelector('[data-testid="stMarkdownContainer"] p')), cut_off: cut,
+  };
+}"""
+# the element near the top of the screen, with 100 px above it (a title, a label)
+SCROLL_TO_JS = """e => { e.scrollIntoView({block: 'start'}); document.querySelector('[data-testid="stMain"]').scrollBy(0, -100); }"""
+HEATMAP = ".js-plotly-plot:has(.heatmaplayer .hm)"
+SLIDER_JS = """() => { const s = document.querySelector('.st-key-w-step-t [data-testid="stSliderThumbValue"]');
+  return s ? Number(s.textContent) : null; }"""  # the step player's step
+
+
+def hover_px(page) -> float:
+    """Font size of the hover label over a cell of the first heatmap."""
+    area = page.locator(f"{HEATMAP} .nsewdrag").first
+    box = area.bounding_box()
+    area.hover(position={"x": min(200, box["width"] / 2), "y": min(100, box["height"] / 2)})
+    label = page.locator(".hoverlayer .hovertext text").first
+    label.wait_for(timeout=10_000)
+    return float(label.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+
+
+def wait_step(page, value: int) -> None:
+    page.wait_for_function(f"() => ({SLIDER_JS})() === {value}", timeout=30_000)
+
+
+def test_projector_mode_at_1280x720(tiny_root):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    root = shipped_root(min_models=2) or tiny_root
+    measured: dict = {}
+    with bench_app.serve(root) as (url, _proc), sync_api.sync_playwright() as p:
+        browser = bench_app.launch_browser(p)
+        try:
+            page = browser.new_page(viewport=VIEWPORT)
+            page.goto(f"{url}/attention")
+            page.locator("textarea").first.wait_for(timeout=120_000)
+            page.get_by_text("Projector mode").first.click()
+            bench_app.wait_done(page, 0, 1)
+            assert page.locator('[data-testid="stExpander"]', has_text="Introduction").count() == 1
+            assert not page.get_by_text("At every decoder step the model").first.is_visible()  # folded
+            m = measured["attention_short"] = page.evaluate(MEASURE_JS)  # the default sentence: 4 pieces
+            assert m["heatmap_width"] >= 0.8 * m["main_width"] and m["tick_px_min"] >= MIN_PX, m
+            page.locator("textarea").first.fill(LONG)
+            page.get_by_role("button", name="Translate").click()
+            bench_app.wait_done(page, 0, 3)
+            page.wait_for_timeout(1000)
+            m = measured["attention"] = page.evaluate(MEASURE_JS)
+            if SHOTS:
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                page.locator(HEATMAP).first.evaluate(SCROLL_TO_JS)
+                page.screenshot(path=str(SHOTS / "projector_attention.png"))
+            m["hover_px"] = hover_px(page)
+            assert m["n_ticks"] > 40 and m["tick_px_min"] >= MIN_PX, m
+            assert m["hover_px"] >= MIN_PX and m["legend_px"] >= MIN_PX, m
+            assert m["heatmap_width"] >= 0.8 * m["main_width"], m
+            assert m["x_overlaps"] == 0 and m["y_overlaps"] == 0, m
+            assert m["h1_px"] >= 1.5 * m["body_px"], m
+            assert not m["cut_off"], m
+
+            # translate & compare: vanilla beside bahdanau by default; each model on a row of its own
+            page.locator('[data-testid="stSidebarNav"] a', has_text="Translate & compare").click()
+            bench_app.wait_done(page, 2, 1)
+            m = measured["translate"] = page.evaluate(MEASURE_JS)
+            note = page.locator('[data-testid="stAlert"]', has_text="No attention")
+            if note.count():  # a vanilla model is among the defaults
+                m["note_width"] = note.first.bounding_box()["width"]
+                assert m["note_width"] >= 0.8 * m["main_width"], m
+            assert m["heatmap_width"] >= 0.8 * m["main_width"] and m["tick_px_min"] >= MIN_PX, m
+
+            # the step player, reached inside the same session: the clicker's keys step it
+            page.locator('[data-testid="stSidebarNav"] a[href$="/step_player"]').click()
+            bench_app.wait_done(page, 0, 2)
+            page.wait_for_function(f"() => ({SLIDER_JS})() !== null", timeout=30_000)
+            start = page.evaluate(SLIDER_JS)
+            page.locator("h1").first.click()  # focus on the page, not on a text box
+            page.keyboard.press("PageDown")
+            wait_step(page, start + 1)
+            page.keyboard.press("ArrowRight")
+            wait_step(page, start + 2)
+            page.keyboard.press("PageUp")
+            wait_step(page, start + 1)
+            page.keyboard.press("ArrowLeft")
+            wait_step(page, start)
+            page.keyboard.press("PageDown")
+            wait_step(page, start + 1)
+            bench_app.wait_done(page, 0, 2)
+            m = measured["step_player"] = page.evaluate(MEASURE_JS)
+            m["steps"] = [start, start + 1]
+            page.locator("textarea").first.press("PageDown")  # inside the sentence box: no step
+            page.wait_for_timeout(1500)
+            assert page.evaluate(SLIDER_JS) == start + 1
+            if SHOTS:
+                page.locator(".st-key-w-step-next").evaluate(SCROLL_TO_JS)
+                page.wait_for_timeout(500)
+                page.screenshot(path=str(SHOTS / "projector_step_player.png"))
+            assert m["h1_px"] >= 1.5 * m["body_px"] and not m["cut_off"], m
+
+            # collapse the sidebar: its settings (projector mode) stay, and a rerun keeps them
+            page.locator('[data-testid="stSidebar"]').hover()  # the collapse button shows on hover
+            page.locator('[data-testid="stSidebarCollapseButton"] button').click()
+            page.wait_for_function("(w) => document.querySelector('[data-testid=\"stMainBlockContainer\"]').clientWidth > w",
+                                   arg=measured["step_player"]["main_width"] + 100, timeout=10_000)
+            page.wait_for_timeout(1000)  # the sidebar's slide
+            page.locator("h1").first.click()
+            page.keyboard.press("PageDown")
+            wait_step(page, start + 2)
+            bench_app.wait_done(page, 0, 2)
+            m = measured["collapsed"] = page.evaluate(MEASURE_JS)
+            assert m["body_px"] == measured["step_player"]["body_px"], m  # still in projector mode
+            assert m["main_width"] > measured["step_player"]["main_width"], m  # the figures got the width
+            page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button').first.click()
+            toggle = page.get_by_role("switch", name="Projector mode")
+            toggle.wait_for(timeout=10_000)
+            assert toggle.is_checked()
+        finally:
+            ARTIFACTS.mkdir(exist_ok=True)
+            (ARTIFACTS / "projector.json").write_text(json.dumps(measured, indent=1))
+            browser.close()
