@@ -22,7 +22,7 @@ def neighbour_table(rows: list[dict]) -> pd.DataFrame:
 
 infos = widgets.pair_models(models.catalog())
 st.title(t("em.title"))
-st.markdown(t("em.intro"))
+widgets.intro(t("em.intro"))
 chosen = widgets.model_picker(NS, infos)
 loaded = []
 for info in chosen:
@@ -45,7 +45,7 @@ with right:
 if not word.strip():
     st.info(t("em.empty_word"))
 else:
-    for info, col in zip(loaded, st.columns(len(loaded))):
+    for info, col in zip(loaded, widgets.figure_columns(len(loaded))):
         with col:
             widgets.model_heading(info)
             try:
@@ -126,7 +126,7 @@ for line, shown in bad:
 if not pairs:
     st.info(t("em.pairs.empty"))
 else:
-    for info, col in zip(loaded, st.columns(len(loaded))):
+    for info, col in zip(loaded, widgets.figure_columns(len(loaded))):
         with col:
             widgets.model_heading(info)
             rows, refused = data.pair_ranks(info.path, info.stamp, tuple(pairs))
