@@ -59,6 +59,15 @@ class StepOut(NamedTuple):
     features: torch.Tensor  # [B, F] the concatenation W_o (or W_c) reads: [s_t; c_t; E y_{t-1}] or [c_t; h_t]
 
 
+def _attend(scores: torch.Tensor, memory: Memory, attention: torch.Tensor | None):
+    """scores [B, 1, S] -> (context [B, 1, M], weights [B, 1, S]); `attention` replaces the softmax."""
+    if attention is None:
+        return attend(scores, memory.values, memory.mask)
+    weights = attention.to(memory.values.dtype)
+    weights = weights.reshape(-1, 1, weights.size(-1)).expand(scores.shape).contiguous()  # [S] | [B, S] -> [B, 1, S]
+    return torch.bmm(weights, memory.values), weights  # [B, 1, S] @ [B, S, M] -> [B, 1, M]
+
+
 class Decoder(nn.Module):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
@@ -96,12 +105,16 @@ class Decoder(nn.Module):
 
     # ----- one step -----------------------------------------------------------------------
     def step(
-        self, emb: torch.Tensor, state: DecoderState, memory: Memory, rnn_weights: dict | None = None, project: bool = True
+        self, emb: torch.Tensor, state: DecoderState, memory: Memory, rnn_weights: dict | None = None,
+        project: bool = True, attention: torch.Tensor | None = None,
     ) -> StepOut:
         """emb [B, E] embedding of y_{t-1} (dropout already applied) -> StepOut for step t.
 
         `rnn_weights`: the RNN's weights in low precision, cast once per training batch.
         `project=False` leaves `output` None (training projects all steps at once instead).
+        `attention` [B, S] or [S]: an override. The step still computes its raw scores, but the
+        context is c_t = sum_j a'_j h_j with these weights a' instead of softmax(e_t); the
+        record's `weights` are a'. Given the step's own weights, every number is unchanged.
         """
         emb = emb[:, None, :]  # [B, 1, E]
         weights = scores = None
@@ -112,14 +125,14 @@ class Decoder(nn.Module):
         elif self.family == "bahdanau":
             prev = state.hidden[0][-1][:, None, :]  # s_{t-1} [B, 1, H]
             scores = self.scorer.score(prev, memory.keys)  # [B, 1, S]
-            context, weights = attend(scores, memory.values, memory.mask)
+            context, weights = _attend(scores, memory, attention)
             out, hidden = self._rnn(torch.cat([emb, context], -1), state.hidden, rnn_weights)
             features = torch.cat([out, context, emb], -1)  # [B, 1, H + M + E]
         else:
             x = emb if state.feed is None else torch.cat([emb, state.feed[:, None, :]], -1)
             out, hidden = self._rnn(x, state.hidden, rnn_weights)  # h_t [B, 1, H]
             scores = self.scorer.score(out, memory.keys)  # [B, 1, S]
-            context, weights = attend(scores, memory.values, memory.mask)
+            context, weights = _attend(scores, memory, attention)
             features = torch.cat([context, out], -1)  # [B, 1, M + H]
         o = torch.tanh(self.out(features))[:, 0] if project or self.cfg.input_feeding else None  # [B, E]
         feed = o if self.cfg.input_feeding else None

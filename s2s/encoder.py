@@ -63,7 +63,7 @@ class Encoder(nn.Module):
         """emb [B, S, E], lengths [B] -> memory [B, S, M] (zeros past each length), final [B, M]."""
         total = emb.size(1)
         weights = low_precision_weights(self.rnn)
-        if emb.size(0) == 1 and int(lengths[0]) == total:  # one unpadded sentence: no packing needed
+        if bool((lengths == total).all()):  # no padding (one sentence, or copies of one): no packing needed
             memory, last = run_rnn(self.rnn, emb, None, weights)
         else:
             packed = pack_padded_sequence(emb, lengths.cpu(), batch_first=True, enforce_sorted=False)

@@ -43,14 +43,19 @@ class Seq2Seq(nn.Module):
     # ----- encoder side -------------------------------------------------------------------
     def encode(self, src: torch.Tensor, lengths: torch.Tensor) -> Memory:
         """src [B, S] token ids ending in </s>, lengths [B] -> Memory for the decoder."""
+        return self.encode_embedded(self.embed(src), lengths, src != self.cfg.pad_id)
+
+    def encode_embedded(self, emb: torch.Tensor, lengths: torch.Tensor, mask: torch.Tensor) -> Memory:
+        """emb [B, S, E] source embeddings in source order, lengths [B], mask [B, S] -> Memory.
+
+        The entry point for attributions, which perturb the embeddings rather than the ids.
+        """
         if self.cfg.reverse_source:
-            order = reverse_padded(src, lengths)  # [B, S]
-            src = src.gather(1, order)
-        emb = self.drop(self.embed(src))  # [B, S, E]
-        values, final = self.encoder(emb, lengths)  # [B, S, M], [B, M]
+            order = reverse_padded(mask, lengths)  # [B, S]
+            emb = emb.gather(1, order[:, :, None].expand_as(emb))
+        values, final = self.encoder(self.drop(emb), lengths)  # [B, S, M], [B, M]
         if self.cfg.reverse_source:  # put encoder states back in source order
             values = values.gather(1, order[:, :, None].expand_as(values))
-        mask = src != self.cfg.pad_id  # [B, S]
         return self.decoder.memory(values, mask, final)
 
     def init_state(self, memory: Memory) -> DecoderState:
@@ -64,9 +69,14 @@ class Seq2Seq(nn.Module):
             return packed(output)
         return nn.functional.linear(self.drop(output), self.embed.weight, self.out_bias)
 
-    def step(self, prev: torch.Tensor, state: DecoderState, memory: Memory) -> tuple[torch.Tensor, StepOut]:
-        """prev [B] token ids y_{t-1} -> (log-probabilities [B, V], everything the step computed)."""
-        out = self.decoder.step(self.embed(prev), state, memory)
+    def step(
+        self, prev: torch.Tensor, state: DecoderState, memory: Memory, attention: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, StepOut]:
+        """prev [B] token ids y_{t-1} -> (log-probabilities [B, V], everything the step computed).
+
+        `attention` [B, S] or [S]: weights that replace the step's own (an override, see Decoder.step).
+        """
+        out = self.decoder.step(self.embed(prev), state, memory, attention=attention)
         return torch.log_softmax(self.logits(out.output).float(), dim=-1), out
 
     def forward(

@@ -9,6 +9,10 @@ hypotheses come back). Every proposal is a node of the search tree with its fate
 
 Final hypotheses are ranked by the length-normalised score  log P(y|x) / lp(y)  with
 GNMT's penalty  lp(y) = ((5 + |y|) / 6) ** alpha  (alpha = 0: raw log-probability).
+
+Interventions (s2s/intervene.py) are parameters of both: `block` source positions are masked
+from attention at every step; `override` replaces the attention of one step for every live
+hypothesis, and decoding continues from there free-running.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import numpy as np
 import torch
 
 from .decoder import StepOut
+from .intervene import Override, block_mask, check_block, check_override
 from .model import Seq2Seq
 
 
@@ -59,10 +64,22 @@ def length_penalty(length: int, alpha: float) -> float:
 
 
 @torch.inference_mode()
-def _start(model: Seq2Seq, src_ids: list[int]):
+def _start(model: Seq2Seq, src_ids: list[int], block=()):
+    """Encode one source; `block`ed positions leave the attention mask (InputError if not valid)."""
+    block = check_block(block, len(src_ids), model.cfg.family == "vanilla")
     src = torch.tensor([src_ids])  # [1, S]
     memory = model.encode(src, torch.tensor([len(src_ids)]))
+    memory = memory._replace(mask=block_mask(memory.mask, block))
     return memory, model.init_state(memory)
+
+
+def _override_at(model: Seq2Seq, override: Override | None, n_source: int):
+    """step t (1-based) -> the override's weights [S] at its step, else None."""
+    override = check_override(override, n_source, model.cfg.family == "vanilla")
+    if override is None:
+        return lambda t: None
+    weights = override.tensor()
+    return lambda t: weights if t == override.step else None
 
 
 def _hypothesis(model, tokenizer, ids, log_probs, outs: list[StepOut], rows: list[int], finished, alpha):
@@ -85,16 +102,20 @@ def _hypothesis(model, tokenizer, ids, log_probs, outs: list[StepOut], rows: lis
 
 
 @torch.inference_mode()
-def greedy_search(model: Seq2Seq, tokenizer, src_ids: list[int], max_len: int, alpha: float = 1.0) -> SearchOutput:
+def greedy_search(
+    model: Seq2Seq, tokenizer, src_ids: list[int], max_len: int, alpha: float = 1.0, block=(),
+    override: Override | None = None,
+) -> SearchOutput:
     """Pick the most probable token at each step until </s> or `max_len` tokens."""
     eos = model.cfg.eos_id
-    memory, state = _start(model, src_ids)
+    memory, state = _start(model, src_ids, block)
+    forced = _override_at(model, override, len(src_ids))
     prev = torch.tensor([model.cfg.bos_id])
     ids, log_probs, outs = [], [], []
     tree = [TreeNode(0, None, 0, model.cfg.bos_id, 0.0, 0.0, "kept")]
     score = torch.zeros(1)
     for t in range(max_len):
-        logp, out = model.step(prev, state, memory)  # [1, V]
+        logp, out = model.step(prev, state, memory, forced(t + 1))  # [1, V]
         best, token = logp.max(-1)  # [1], [1]
         score = score + best
         tok = int(token)
@@ -111,11 +132,13 @@ def greedy_search(model: Seq2Seq, tokenizer, src_ids: list[int], max_len: int, a
 
 @torch.inference_mode()
 def beam_search(
-    model: Seq2Seq, tokenizer, src_ids: list[int], beam: int, max_len: int, alpha: float = 1.0
+    model: Seq2Seq, tokenizer, src_ids: list[int], beam: int, max_len: int, alpha: float = 1.0, block=(),
+    override: Override | None = None,
 ) -> SearchOutput:
     """Batched beam search; returns `beam` hypotheses ranked by normalised score, and the tree."""
     eos = model.cfg.eos_id
-    memory, state = _start(model, src_ids)
+    memory, state = _start(model, src_ids, block)
+    forced = _override_at(model, override, len(src_ids))
     tree = [TreeNode(0, None, 0, model.cfg.bos_id, 0.0, 0.0, "kept")]
     where: dict[int, tuple[int, int]] = {}  # node id -> (step index into outs, row)
     outs: list[StepOut] = []
@@ -125,7 +148,7 @@ def beam_search(
     ended: list[tuple[int, bool]] = []  # (node id, finished)
     for t in range(max_len):
         k = len(live)
-        logp, out = model.step(prev, state, memory.expand(k))  # [k, V]
+        logp, out = model.step(prev, state, memory.expand(k), forced(t + 1))  # [k, V]
         outs.append(out)
         width = min(beam - len(ended), logp.size(1))  # places left in the beam
         top_s, top_i = (scores[:, None] + logp).topk(width, dim=1)  # [k, width] per hypothesis

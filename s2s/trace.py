@@ -5,7 +5,8 @@ source position, the softmax weights a_tj, the context c_t = sum_j a_tj h_j, the
 concatenation the output layer reads, and the distribution over the next token. A forced
 prefix feeds given tokens instead of the model's own choices: the whole reference gives
 teacher forcing; a hypothesis cut at step t plus another word gives "pick a word and
-continue decoding" (greedy after the prefix).
+continue decoding" (greedy after the prefix). Interventions as in search: `block` source
+positions from attention at every step, `override` one step's attention (s2s/intervene.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import torch
 
 from .checkpoint import Checkpoint
 from .errors import InputError
-from .search import _start
+from .intervene import Override
+from .search import _override_at, _start
 from .text import MAX_OUTPUT, max_output_len
 from .translate import encode_source
 
@@ -71,7 +73,8 @@ def prefix_ids(ckpt: Checkpoint, text: str, add_eos: bool) -> list[int]:
 
 @torch.inference_mode()
 def trace(
-    ckpt: Checkpoint, text: str, prefix: list[int] | None = None, top_k: int = 10, max_len: int | None = None
+    ckpt: Checkpoint, text: str, prefix: list[int] | None = None, top_k: int = 10, max_len: int | None = None,
+    block=(), override: Override | None = None,
 ) -> Trace:
     """Decode `text` one step at a time, recording every intermediate number.
 
@@ -86,11 +89,12 @@ def trace(
     if len(prefix) > MAX_OUTPUT or any(not 0 <= i < tok.vocab_size for i in prefix):
         raise InputError("the forced prefix is too long or has unknown token ids")
     bound = max(len(prefix), max_output_len(len(src_ids), max_len))
-    memory, state = _start(model, src_ids)
+    memory, state = _start(model, src_ids, block)
+    forced_weights = _override_at(model, override, len(src_ids))
     prev = torch.tensor([model.cfg.bos_id])
     steps: list[StepTrace] = []
     for t in range(bound):
-        logp, out = model.step(prev, state, memory)  # [1, V]
+        logp, out = model.step(prev, state, memory, forced_weights(t + 1))  # [1, V]
         probs = logp[0].exp()
         top_p, top_i = probs.topk(min(top_k, probs.numel()))
         predicted = int(top_i[0])

@@ -1,4 +1,8 @@
-"""One call from text to a full record: checked input, search, every hypothesis, the tree."""
+"""One call from text to a full record: checked input, search, every hypothesis, the tree.
+
+Interventions (s2s/intervene.py): `block` source pieces from attention, `remove` them from the
+encoder's input (replaced by <unk>), `override` one step's attention.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import time
 from dataclasses import dataclass
 
 from .checkpoint import Checkpoint
+from .intervene import Override, check_remove, removed_ids
 from .search import Hypothesis, TreeNode, beam_search, greedy_search
 from .text import MAX_PIECES, check_beam, clean_text, max_output_len, pieces_to_words
 from .errors import InputError
@@ -23,6 +28,9 @@ class Translation:
     hypotheses: list[Hypothesis]  # best first
     tree: list[TreeNode]
     seconds: float
+    blocked: tuple[int, ...] = ()  # source positions blocked from attention at every step
+    removed: tuple[int, ...] = ()  # source positions replaced by <unk> (source_ids/pieces show <unk>)
+    override: Override | None = None
 
     @property
     def best(self) -> Hypothesis:
@@ -49,6 +57,10 @@ class Translation:
                 }
                 for h in self.hypotheses
             ],
+            **({"blocked": list(self.blocked)} if self.blocked else {}),
+            **({"removed": list(self.removed)} if self.removed else {}),
+            **({"override": {"step": self.override.step, "weights": list(self.override.weights)}}
+               if self.override else {}),
         }
 
 
@@ -64,26 +76,34 @@ def encode_source(ckpt: Checkpoint, text: str) -> tuple[str, list[int]]:
 
 
 def translate(
-    ckpt: Checkpoint, text: str, beam: int = 1, length_penalty: float = 1.0, max_len: int | None = None
+    ckpt: Checkpoint, text: str, beam: int = 1, length_penalty: float = 1.0, max_len: int | None = None,
+    block=(), remove=(), override: Override | None = None,
 ) -> Translation:
     """Translate `text` with greedy (beam 1) or beam search. Raises InputError for bad input."""
     check_beam(beam)
     start = time.perf_counter()
     clean, ids = encode_source(ckpt, text)
+    unk_count = sum(i == ckpt.tokenizer.unk_id for i in ids)
+    remove = check_remove(remove, len(ids))
+    ids = removed_ids(ids, remove, ckpt.tokenizer.unk_id)
     bound = max_output_len(len(ids), max_len)
+    where = dict(block=tuple(block or ()), override=override)
     if beam == 1:
-        out = greedy_search(ckpt.model, ckpt.tokenizer, ids, bound, length_penalty)
+        out = greedy_search(ckpt.model, ckpt.tokenizer, ids, bound, length_penalty, **where)
     else:
-        out = beam_search(ckpt.model, ckpt.tokenizer, ids, beam, bound, length_penalty)
+        out = beam_search(ckpt.model, ckpt.tokenizer, ids, beam, bound, length_penalty, **where)
     return Translation(
         source=clean,
         source_ids=ids,
         source_pieces=ckpt.tokenizer.pieces(ids),
-        unk_count=sum(i == ckpt.tokenizer.unk_id for i in ids),
+        unk_count=unk_count,
         beam=beam,
         length_penalty=length_penalty,
         max_len=bound,
         hypotheses=out.hypotheses,
         tree=out.tree,
         seconds=time.perf_counter() - start,
+        blocked=tuple(int(i) for i in where["block"]),
+        removed=remove,
+        override=override,
     )
