@@ -1,0 +1,220 @@
+"""Attributions beside attention: which source pieces did each target piece depend on?
+
+One translation is explained teacher-forced on its own pieces y_1..y_T (ending in </s>): the model
+reads the source embeddings x_1..x_S and the forced prefix, and F_t(x) = log P(y_t | y_<t, x) is the
+log-probability of target piece t. Every method gives a matrix [T, S] (Captum computes them):
+
+- saliency:              ||dF_t/dx_j||_2                          (Captum `Saliency`, abs=True)
+- input_x_gradient:      sum_e x_je dF_t/dx_je                    (Captum `InputXGradient`)
+- integrated_gradients:  sum_e (x_je - b_je) int_0^1 dF_t(b + a(x - b))/dx_je da   (Captum
+                         `IntegratedGradients`, Gauss-Legendre, `n_steps` points). The baseline b is
+                         the zero embedding at every piece but the final </s>, which keeps its own
+                         (as Captum's BERT tutorial keeps [CLS] and [SEP]): the path runs from "a
+                         sentence of nothing" to the sentence, so the </s> column is exactly 0. (Not
+                         the <pad> row: tied to the output layer, it is trained, up to |x| = 0.09 in
+                         the shipped models.) With </s> zeroed too, the </s> column takes most of the
+                         attribution: the decoder finds its place from the end of the source.
+                         Captum's convergence delta per row: sum_j IG_tj - (F_t(x) - F_t(b)).
+- occlusion:             F_t(x) - F_t(x with x_j replaced by the <unk> embedding), i.e. leave one
+                         out, exact (Captum `FeatureAblation`, one feature per source position).
+
+The forward function runs with autograd on, also under Captum's `no_grad` (FeatureAblation):
+a checkpoint loaded for decoding has int8 twins that step aside under autograd (s2s/fast.py), so
+attributions are always those of the fp32 model. Attention for the agreement comes from the same
+teacher-forced fp32 pass. Vanilla models have attributions and no attention, hence no agreement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+import torch
+from captum.attr import FeatureAblation, InputXGradient, IntegratedGradients, Saliency
+
+from .agreement import mean_agreement, normalise_rows, row_agreement
+from .checkpoint import Checkpoint
+from .errors import InputError
+from .model import Seq2Seq
+from .translate import translate
+
+METHODS = ("attention", "saliency", "input_x_gradient", "integrated_gradients", "occlusion")
+ATTRIBUTIONS = METHODS[1:]
+BASELINE = "zero embedding (the final </s> kept)"
+MAX_SOURCE = 60  # source pieces an explanation accepts (IG costs T x n_steps passes)
+MAX_TARGET = 80  # target pieces
+MAX_STEPS = 256  # integrated gradients' n_steps
+ROW_BUDGET = 1024  # IG: target rows x n_steps per Captum call at most
+IG_ROWS = 4  # IG: target rows per Captum call (row t runs t decoder steps, so short calls save work)
+
+
+@dataclass
+class Explanation:
+    source_pieces: list[str]
+    target_pieces: list[str]  # the pieces explained (ending in </s> when the hypothesis finished)
+    attention: np.ndarray | None  # [T, S] teacher-forced attention (None: vanilla)
+    attributions: dict[str, np.ndarray]  # method -> [T, S]
+    convergence_delta: np.ndarray | None  # [T] IG's delta per target row (None: IG not asked for)
+    n_steps: int
+    baseline: str = BASELINE
+    normalised: dict[str, np.ndarray] = field(init=False)  # method -> [T, S], |rows| summing to 1
+
+    def __post_init__(self):
+        self.normalised = {m: normalise_rows(a) for m, a in self.attributions.items()}
+
+    @property
+    def agreement_rows(self) -> dict[str, dict[str, np.ndarray]] | None:
+        """method -> {metric: [T]} against attention; None for a vanilla model."""
+        if self.attention is None:
+            return None
+        return {m: row_agreement(self.attention, a) for m, a in self.attributions.items()}
+
+    @property
+    def agreement(self) -> dict[str, dict[str, float | None]] | None:
+        """method -> {"kendall_tau", "js", "top1"}: means over the target rows."""
+        rows = self.agreement_rows
+        return None if rows is None else {m: mean_agreement(r) for m, r in rows.items()}
+
+    def to_json(self) -> dict:
+        matrix = lambda a: np.round(np.asarray(a, dtype=float), 6).tolist()  # noqa: E731
+        return {
+            "source_tokens": self.source_pieces,
+            "target_tokens": self.target_pieces,
+            "attention": None if self.attention is None else matrix(self.attention),
+            "attributions": {m: matrix(a) for m, a in self.attributions.items()},
+            "agreement": self.agreement,
+            "convergence_delta": None if self.convergence_delta is None else matrix(self.convergence_delta[None])[0],
+        }
+
+
+def check_methods(methods: Sequence[str]) -> tuple[str, ...]:
+    """Known method names, in the canonical order; InputError listing the valid ones otherwise."""
+    methods = tuple(methods)
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown or not methods:
+        what = f"unknown method {unknown[0]!r}" if unknown else "no method given"
+        raise InputError(f"{what}; valid methods: {', '.join(METHODS)}")
+    return tuple(m for m in METHODS if m in methods)
+
+
+def check_steps(n_steps: int) -> int:
+    if isinstance(n_steps, bool) or not isinstance(n_steps, int) or not 1 <= n_steps <= MAX_STEPS:
+        raise InputError(f"integrated gradients' steps must be an integer from 1 to {MAX_STEPS}, got {n_steps!r}")
+    return n_steps
+
+
+class TeacherForced:
+    """F(x) = log P(y_t | y_<t, x) for every target piece t, as a function of the source embeddings."""
+
+    def __init__(self, model: Seq2Seq, src_ids: Sequence[int], tgt_ids: Sequence[int]):
+        cfg = model.cfg
+        self.model = model
+        self.src = torch.tensor([list(src_ids)])  # [1, S]
+        self.tgt_in = torch.tensor([[cfg.bos_id, *tgt_ids[:-1]]])  # [1, T]: <s> y_1 .. y_{T-1}
+        self.tgt_out = torch.tensor([list(tgt_ids)])  # [1, T]
+
+    def embeddings(self) -> torch.Tensor:
+        """The source embeddings x [1, S, E]."""
+        with torch.no_grad():
+            return self.model.embed(self.src).float()
+
+    def baseline(self, piece_id: int) -> torch.Tensor:
+        """The embedding of `piece_id` at every source position, [1, S, E]."""
+        with torch.no_grad():
+            return self.model.embed.weight[piece_id].float().expand_as(self.embeddings()).clone()
+
+    def run(self, src_emb: torch.Tensor, rows: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """src_emb [N, S, E] -> (log-probs [N, T], attention [N, T, S] | None), with the fp32 weights.
+
+        `rows` [N]: example n needs only F_{rows[n]}: log-probs [N] of that row alone, and the
+        decoder runs only up to the last row asked for (teacher forcing is causal: exact).
+        """
+        with torch.enable_grad():  # fp32 weights of a frozen model (see the module docstring)
+            n, s, _ = src_emb.shape
+            steps = self.tgt_in.size(1) if rows is None else int(rows.max()) + 1
+            mask = torch.ones(n, s, dtype=torch.bool)
+            memory = self.model.encode_embedded(src_emb, torch.full((n,), s), mask)
+            tgt_in = self.model.embed(self.tgt_in[:, :steps]).expand(n, -1, -1)  # [N, T', E]
+            out, weights = self.model.decoder(tgt_in, memory)  # [N, T', E]
+            target = self.tgt_out[:, :steps].expand(n, -1)  # [N, T']
+            if rows is not None:
+                pick = torch.arange(n)
+                out, target = out[pick, rows][:, None], target[pick, rows][:, None]  # [N, 1, E], [N, 1]
+            logp = torch.log_softmax(self.model.logits(out).float(), dim=-1)  # [N, T' | 1, V]
+            logp = logp.gather(-1, target[:, :, None])[:, :, 0]  # [N, T' | 1]
+            return (logp if rows is None else logp[:, 0]), weights
+
+    def __call__(self, src_emb: torch.Tensor, rows: torch.Tensor | None = None) -> torch.Tensor:
+        """Captum's forward function: [N, T] log-probs, or [N] (one target row each) with `rows`."""
+        return self.run(src_emb, rows)[0]
+
+
+def attributions(model: Seq2Seq, src_ids: Sequence[int], tgt_ids: Sequence[int], methods=ATTRIBUTIONS,
+                 n_steps: int = 32) -> Explanation:
+    """Explain target ids `tgt_ids` (teacher-forced) given source ids `src_ids` (ending in </s>)."""
+    methods = check_methods(methods)
+    check_steps(n_steps)
+    if not tgt_ids:
+        raise InputError("nothing to explain: the translation is empty")
+    f = TeacherForced(model, src_ids, tgt_ids)
+    x = f.embeddings()  # [1, S, E]
+    s, t = x.shape[1], len(tgt_ids)
+    copies = x.expand(t, -1, -1).clone().requires_grad_()  # [T, S, E]: copy i is explained for target row i
+    with torch.no_grad():
+        _, weights = f.run(x)
+    out: dict[str, np.ndarray] = {}
+    delta = None
+    rows = torch.arange(t)  # copy i is explained for target row i
+    if "saliency" in methods:
+        grad = Saliency(f).attribute(copies, additional_forward_args=(rows,), abs=True)  # [T, S, E]
+        out["saliency"] = grad.norm(dim=-1).detach().numpy()
+    if "input_x_gradient" in methods:
+        ixg = InputXGradient(f).attribute(copies, additional_forward_args=(rows,))  # [T, S, E]
+        out["input_x_gradient"] = ixg.sum(-1).detach().numpy()
+    if "integrated_gradients" in methods:
+        ig, parts, deltas = IntegratedGradients(f), [], []
+        base = torch.zeros_like(x)  # [1, S, E] the zero embedding (BASELINE) ...
+        base[:, -1] = x[:, -1]  # ... but for the final </s>
+        chunk = max(1, min(IG_ROWS, ROW_BUDGET // n_steps))  # rows per call: later rows need more steps
+        for lo in range(0, t, chunk):
+            hi = min(t, lo + chunk)
+            attr, d = ig.attribute(copies[lo:hi], baselines=base.expand(hi - lo, -1, -1),
+                                   additional_forward_args=(rows[lo:hi],), n_steps=n_steps,
+                                   return_convergence_delta=True)  # [hi - lo, S, E], [hi - lo]
+            parts.append(attr.sum(-1).detach())
+            deltas.append(d.detach())
+        out["integrated_gradients"] = torch.cat(parts).numpy()
+        delta = torch.cat(deltas).numpy()
+    if "occlusion" in methods:
+        mask = torch.arange(s)[None, :, None].expand_as(x)  # [1, S, E]: feature j = source position j
+        occ = FeatureAblation(f).attribute(x, baselines=f.baseline(model.cfg.unk_id), feature_mask=mask,
+                                           perturbations_per_eval=s)  # [T, S, E]: one value per position
+        out["occlusion"] = occ[:, :, 0].detach().numpy()
+    return Explanation(
+        source_pieces=[],
+        target_pieces=[],
+        attention=None if weights is None else weights[0].detach().numpy(),
+        attributions=out,
+        convergence_delta=delta,
+        n_steps=n_steps,
+    )
+
+
+def explain(ckpt: Checkpoint, text: str, methods: Sequence[str] = METHODS, n_steps: int = 32, beam: int = 1,
+            rank: int = 1, length_penalty: float = 1.0) -> Explanation:
+    """Translate `text` (greedy, or beam search's hypothesis `rank`) and explain that translation."""
+    methods = check_methods(methods)
+    check_steps(n_steps)
+    tr = translate(ckpt, text, beam=beam, length_penalty=length_penalty)
+    if len(tr.source_ids) > MAX_SOURCE:
+        raise InputError(f"text is too long to explain: {len(tr.source_ids)} pieces (limit {MAX_SOURCE})")
+    if isinstance(rank, bool) or not isinstance(rank, int) or not 1 <= rank <= len(tr.hypotheses):
+        raise InputError(f"hypothesis rank must be from 1 to {len(tr.hypotheses)}, got {rank!r}")
+    hyp = tr.hypotheses[rank - 1]
+    if len(hyp.ids) > MAX_TARGET:
+        raise InputError(f"translation is too long to explain: {len(hyp.ids)} pieces (limit {MAX_TARGET})")
+    ex = attributions(ckpt.model, tr.source_ids, hyp.ids, [m for m in methods if m != "attention"] or ["attention"],
+                      n_steps)
+    ex.source_pieces, ex.target_pieces = tr.source_pieces, hyp.pieces
+    return ex
