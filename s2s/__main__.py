@@ -1,5 +1,5 @@
-"""Command line: python -m s2s {prepare,train,evaluate,translate,soak,report,bench,neighbours,piece-languages,
-context-groups} ..."""
+"""Command line: python -m s2s {prepare,train,evaluate,translate,explain,soak,report,bench,neighbours,
+piece-languages,context-groups} ..."""
 
 from __future__ import annotations
 
@@ -83,12 +83,21 @@ def _translate(args) -> int:
     from .checkpoint import load
     from .translate import translate
 
+    from .intervene import parse_indices
+
+    try:
+        block = parse_indices(args.block) if args.block else ()
+        remove = parse_indices(args.remove) if args.remove else ()
+    except S2SError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     ckpt = load(args.checkpoint)
     texts = args.text or [line.rstrip("\n") for line in sys.stdin if line.strip()]
     status = 0
     for text in texts:
         try:
-            result = translate(ckpt, text, beam=args.beam, length_penalty=args.length_penalty)
+            result = translate(ckpt, text, beam=args.beam, length_penalty=args.length_penalty, block=block,
+                               remove=remove)
         except S2SError as exc:
             print(f"error: {exc}", file=sys.stderr)
             status = 2
@@ -232,7 +241,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--beam", type=int, default=1)
     p.add_argument("--length-penalty", type=float, default=1.0)
     p.add_argument("--json", action="store_true", help="one JSON object per input")
+    p.add_argument("--block", metavar="I[,J...]", help="block these source pieces (0-based) from attention")
+    p.add_argument("--remove", metavar="I[,J...]", help="replace these source pieces (0-based) by <unk>")
     p.set_defaults(run=_translate)
+
+    from .explain_cli import add_parser as add_explain
+
+    add_explain(sub)
 
     p = sub.add_parser("soak", help="fuzzed inputs through the translate path: tried/translated/refused/crashed")
     p.add_argument("checkpoint")
@@ -272,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(run=_context_groups)
 
     args, extra = parser.parse_known_args(argv)
-    if extra and args.command == "translate" and not any(x.startswith("-") for x in extra):
+    if extra and args.command in ("translate", "explain") and not any(x.startswith("-") for x in extra):
         args.text += extra  # text given after the options
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
