@@ -1,0 +1,164 @@
+"""Explain & intervene: attention beside Captum attributions with their agreement; block or remove
+source pieces and decode again; override one step's attention and see the decoder change course."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from s2s import figures
+from s2s.errors import InputError
+from s2s.explain import ATTRIBUTIONS, MAX_STEPS
+from s2s.explain_study import subject_positions, wrong_word
+from s2s.ui import explain_data, models, widgets
+from s2s.ui.strings import t
+
+NS = "explain"
+TOP_K = 10
+BLOCK, STEP, PIECE = f"w:{NS}.block", f"w:{NS}.ov_step", f"w:{NS}.ov_piece"
+infos = widgets.pair_models(models.catalog())
+default = [next((i.name for i in infos if i.attention == "bahdanau"), infos[0].name)] if infos else []
+tick = lambda p: p.replace("`", "'")  # noqa: E731  (pieces go inside `code` spans)
+
+st.title(t("ex.title"))
+st.markdown(t("ex.intro"))
+left, right = st.columns([5, 4], gap="large")
+with left:
+    text = widgets.sentence_box(NS)
+with right:
+    info = widgets.model_picker(NS, infos, default=default, multi=False)[0]
+    beam, lp = widgets.decoding_controls(NS, default_beam=3)
+    rank = st.selectbox(t("at.hyp"), list(range(1, beam + 1)), key=f"w:{NS}.rank") if beam > 1 else 1
+    methods = st.multiselect(t("ex.methods"), list(ATTRIBUTIONS), format_func=lambda m: t(f"ex.m.{m}"),
+                             key=widgets.widget_key(f"{NS}.methods", ["saliency", "integrated_gradients"]))
+    widgets.keep(f"{NS}.methods", list(methods))
+    steps = widgets.keep(f"{NS}.steps", st.slider(t("ex.steps"), 4, min(128, MAX_STEPS), step=4,
+                                                  key=widgets.widget_key(f"{NS}.steps", 32)))
+
+widgets.require_text(text)
+ckpt, error = models.load(info)
+if error is not None:
+    widgets.show_model_error(info, error)
+    st.stop()
+try:
+    base = explain_data.intervened(info.path, info.stamp, text, beam, lp, (), ())
+except InputError as exc:
+    widgets.show_error(t("w.input_error", msg=str(exc)), warning=True)
+    st.stop()
+hyp = base.hypotheses[min(rank, len(base.hypotheses)) - 1]
+src = base.source_pieces
+widgets.show_source(src, base.unk_count)
+vanilla = hyp.attention is None
+
+# ----- 1. attention beside attribution -----------------------------------------------------
+st.header(t("ex.h.attrib"))
+shown, errors = {}, []
+for method in methods:
+    try:
+        shown[method] = explain_data.explanation(info.path, info.stamp, text, beam, lp, rank, method, int(steps))
+    except InputError as exc:
+        errors.append(str(exc))
+for msg in sorted(set(errors)):
+    widgets.show_error(t("w.input_error", msg=msg), warning=True)
+panels = ([] if vanilla else [("attention", hyp.attention)]) + [(m, ex.normalised[m]) for m, ex in shown.items()]
+if vanilla:
+    st.info(t("ex.vanilla"))
+for row in range(0, len(panels), 3):
+    for col, (name, matrix) in zip(st.columns(3, gap="medium"), panels[row:row + 3]):
+        with col:
+            widgets.show_figure(figures.attention_heatmap(
+                matrix, src, hyp.pieces, title=t(f"ex.m.{name}"), x_title=t("fig.source"), y_title=t("fig.target"),
+                colorbar_title=t("fig.weight") if name == "attention" else t("ex.share"), large=widgets.large(),
+                max_height=640), key=f"{NS}.heat.{name}", filename=f"explain-{name}")
+if shown and not vanilla:
+    rows = [{t("ex.col.method"): t(f"ex.m.{m}"), "Kendall τ": ex.agreement[m]["kendall_tau"],
+             "JS": ex.agreement[m]["js"], "top-1": ex.agreement[m]["top1"]} for m, ex in shown.items()]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key=f"{NS}.agree")
+    st.caption(t("ex.agree.cap"))
+if "integrated_gradients" in shown:
+    ex = shown["integrated_gradients"]
+    st.caption(t("ex.ig.cap", steps=ex.n_steps, delta=float(np.abs(ex.convergence_delta).max())))
+if shown:
+    st.caption(t("ex.methods.cap"))
+
+# ----- 2. block or remove --------------------------------------------------------------------
+st.header(t("ex.h.block"))
+lang = info.pair.split("-")[0]
+options = list(range(len(src)))
+
+
+def preset_subject() -> None:
+    st.session_state[BLOCK] = subject_positions(src, lang)
+
+
+c1, c2 = st.columns([1, 3])
+c1.button(t("ex.preset.subject"), key=f"w:{NS}.p_subject", on_click=preset_subject, disabled=vanilla)
+chosen = st.multiselect(t("ex.block.pick"), options, format_func=lambda j: f"{j}: {src[j]}", key=BLOCK)
+if chosen:
+    block = tuple(sorted(chosen))
+    runs = {"original": base}
+    for kind in ("block", "remove"):
+        try:
+            runs[kind] = explain_data.intervened(info.path, info.stamp, text, beam, lp,
+                                                 block if kind == "block" else (), block if kind == "remove" else ())
+        except InputError as exc:
+            widgets.show_error(t(f"ex.{kind}.refused", msg=str(exc)), warning=True)
+    for col, (kind, res) in zip(st.columns(len(runs), gap="medium"), runs.items()):
+        with col:
+            st.markdown(f"**{t(f'ex.run.{kind}')}**")
+            widgets.translation_text(res.best.text)
+            if kind != "original":
+                st.caption(t("ex.changed") if res.best.ids != base.best.ids else t("ex.same"))
+            if res.best.attention is not None:
+                widgets.show_figure(figures.attention_heatmap(
+                    res.best.attention, res.source_pieces, res.best.pieces, x_title=t("fig.source"),
+                    y_title=t("fig.target"), colorbar_title=t("fig.weight"), large=widgets.large(), max_height=560,
+                    colorbar=False), key=f"{NS}.block.{kind}", filename=f"explain-{kind}")
+    st.caption(t("ex.block.cap"))
+
+# ----- 3. override one step ------------------------------------------------------------------
+st.header(t("ex.h.override"))
+if vanilla:
+    st.info(t("ex.vanilla.override"))
+    st.stop()
+free = models.trace(info.path, info.stamp, text, (), TOP_K)
+n_steps = len(free.steps)
+
+
+def preset_wrong() -> None:
+    pick = wrong_word(np.stack([s.weights for s in free.steps]), src, lang)
+    if pick is not None:
+        st.session_state[STEP], st.session_state[PIECE] = pick
+
+
+st.button(t("ex.preset.wrong"), key=f"w:{NS}.p_wrong", on_click=preset_wrong)
+st.caption(t("ex.override.greedy"))
+o1, o2 = st.columns(2)
+if st.session_state.get(STEP, 1) not in range(1, n_steps + 1):
+    st.session_state[STEP] = 1
+if st.session_state.get(PIECE, 0) not in options:
+    st.session_state[PIECE] = 0
+step = o1.selectbox(t("ex.override.step"), list(range(1, n_steps + 1)), key=STEP,
+                    format_func=lambda k: f"{k}: {free.steps[k - 1].chosen_piece}")
+piece = o2.selectbox(t("ex.override.piece"), options, key=PIECE, format_func=lambda j: f"{j}: {src[j]}")
+forced = explain_data.overridden(info.path, info.stamp, text, int(step), int(piece), len(src), TOP_K)
+before, after = free.steps[step - 1], forced.steps[step - 1]
+st.markdown(t("ex.override.now", t=step, own=tick(src[int(np.argmax(before.weights))]), piece=tick(src[piece]),
+              before=tick(before.chosen_piece), after=tick(after.chosen_piece)))
+b1, b2 = st.columns(2, gap="large")
+for col, (kind, s) in zip((b1, b2), (("own", before), ("forced", after))):
+    with col:
+        widgets.show_figure(figures.bar_chart(
+            s.top_probs, s.top_pieces, highlight=0, title=t(f"ex.override.{kind}", t=step), x_title="P",
+            horizontal=True, large=widgets.large()), key=f"{NS}.topk.{kind}", filename=f"explain-next-{kind}")
+c1, c2 = st.columns(2, gap="large")
+with c1:
+    st.markdown(f"**{t('ex.run.original')}**")
+    widgets.translation_text(ckpt.tokenizer.decode(free.ids))
+with c2:
+    st.markdown(f"**{t('ex.run.override')}**")
+    widgets.translation_text(ckpt.tokenizer.decode(forced.ids))
+    widgets.show_figure(figures.attention_heatmap(
+        np.stack([s.weights for s in forced.steps]), src, forced.pieces, x_title=t("fig.source"),
+        y_title=t("fig.target"), colorbar_title=t("fig.weight"), large=widgets.large(), max_height=560,
+        colorbar=False), key=f"{NS}.override.heat", filename="explain-override")
+st.caption(t("ex.override.cap"))
