@@ -59,7 +59,9 @@ for method in methods:
         errors.append(str(exc))
 for msg in sorted(set(errors)):
     widgets.show_error(t("w.input_error", msg=msg), warning=True)
-panels = ([] if vanilla else [("attention", hyp.attention)]) + [(m, ex.normalised[m]) for m, ex in shown.items()]
+# the attention the agreement is measured against: the same teacher-forced fp32 pass as the attributions
+attention = next(iter(shown.values())).attention if shown else hyp.attention
+panels = ([] if vanilla else [("attention", attention)]) + [(m, ex.normalised[m]) for m, ex in shown.items()]
 if vanilla:
     st.info(t("ex.vanilla"))
 for row in range(0, len(panels), 3):
