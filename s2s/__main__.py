@@ -1,5 +1,5 @@
 """Command line: python -m s2s {prepare,train,evaluate,translate,explain,soak,report,bench,neighbours,
-piece-languages,context-groups} ..."""
+piece-languages,context-groups,lab} ..."""
 
 from __future__ import annotations
 
@@ -209,6 +209,10 @@ def _context_groups(args) -> int:
                       f"gap {stats.gap:+.3f}  nn agreement {stats.agreement:.2f} (chance {stats.chance:.2f})  "
                       f"{stats.verdict}")
     return 0
+def _lab(args) -> int:
+    from .lab_cli import main
+
+    return main(args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -285,6 +289,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--file", help="a sentence set: one sentence per line, a blank line between groups")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=_context_groups)
+    p = sub.add_parser("lab", help="train a small model on a toy task (copy, reverse, sort) and print its snapshots")
+    from .lab_cli import add_arguments
+
+    add_arguments(p)
+    p.set_defaults(run=_lab)
 
     args, extra = parser.parse_known_args(argv)
     if extra and args.command in ("translate", "explain") and not any(x.startswith("-") for x in extra):

@@ -18,6 +18,7 @@ from .batches import collate
 from .config import ModelConfig
 from .model import Seq2Seq
 from .search import greedy_search
+from .train import train_step
 
 SPECIALS = ("<pad>", "<unk>", "<s>", "</s>")
 
@@ -71,13 +72,7 @@ def train_synthetic(cfg: ModelConfig, pairs, steps: int = 400, batch_size: int =
     model.train()
     for _ in range(steps):
         b = collate(rng.sample(pairs, batch_size), cfg.pad_id, cfg.bos_id, cfg.eos_id)
-        out, _ = model(b.src, b.src_len, b.tgt_in)  # [B, T, E]
-        keep = b.tgt_out != cfg.pad_id
-        loss = loss_fn(model.logits(out[keep]), b.tgt_out[keep])
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
+        train_step(model, opt, b, loss_fn, bf16=False, clip=1.0)
     return model.eval().requires_grad_(False)
 
 
