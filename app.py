@@ -23,6 +23,7 @@ page = st.navigation([
     st.Page("pages/4_context.py", title=t("page.context"), icon=":material/scatter_plot:", url_path="context"),
     st.Page("pages/5_bottleneck.py", title=t("page.bottleneck"), icon=":material/show_chart:", url_path="bottleneck"),
     st.Page("pages/6_step_player.py", title=t("page.step"), icon=":material/step:", url_path="step_player"),
+    st.Page("pages/7_training_lab.py", title=t("page.lab"), icon=":material/model_training:", url_path="training_lab"),
     st.Page("pages/8_embeddings.py", title=t("page.embeddings"), icon=":material/hub:", url_path="embeddings"),
     st.Page("pages/9_explain.py", title=t("page.explain"), icon=":material/biotech:", url_path="explain"),
 ])

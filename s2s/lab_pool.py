@@ -5,7 +5,8 @@ server's threads), started at lower CPU priority (nice 10) with one torch thread
 server's own threads (translations of other sessions) win the CPU. At most `workers` runs
 train at once (default: one per core of this process, or $S2S_LAB_WORKERS); the others wait
 in a queue with their position known. Every run is capped (`max_seconds`, `max_steps`; a
-process still running `grace` seconds past its time cap is killed). A run ends by finishing,
+process still running `grace` seconds past its time cap, counted from its first snapshot, or
+`startup` seconds more before it has sent one, is killed). A run ends by finishing,
 by `cancel` (Stop), or when nobody has asked for its status for `abandon_after` seconds (a
 closed tab stops polling). A worker that dies without its result is reported as that run's
 error. Finished runs are kept for `keep_results` runs at most (oldest dropped first).
@@ -70,6 +71,7 @@ class _Run:
     weights: bytes | None = None
     error: str | None = None
     started: float | None = None
+    first: float | None = None  # when its first snapshot came (the worker has started up)
     stop_asked: float | None = None
     ended: float | None = None
     proc: object = None
@@ -120,11 +122,11 @@ def cores() -> int:
 class LabPool:
     def __init__(self, workers: int | None = None, max_seconds: float = 120.0, max_steps: int = 20_000,
                  max_queued: int = 64, keep_results: int = 64, abandon_after: float = 20.0, grace: float = 30.0,
-                 stop_grace: float = 5.0, tick: float = 0.05):
+                 stop_grace: float = 5.0, startup: float = 120.0, tick: float = 0.05):
         self.workers = workers or cores()
         self.max_seconds, self.max_steps, self.max_queued = max_seconds, max_steps, max_queued
         self.keep_results, self.abandon_after, self.grace, self.stop_grace = keep_results, abandon_after, grace, stop_grace
-        self.tick = tick
+        self.startup, self.tick = startup, tick
         self.ctx = multiprocessing.get_context("spawn")
         self.lock = threading.Lock()
         self.runs: dict[str, _Run] = {}  # insertion order = submission order
@@ -234,6 +236,7 @@ class LabPool:
                 msg = run.conn.recv()
                 if msg[0] == "snapshot":
                     run.timeline.add(msg[1])
+                    run.first = run.first or time.monotonic()
                 elif msg[0] == "done":
                     run.summary, run.weights = msg[1], msg[2]
                     if run.status == RUNNING:
@@ -265,7 +268,8 @@ class LabPool:
             if run.proc is not None and run.ended is None:
                 self._drain(run)
             if run.proc is not None and run.ended is None:
-                late = now - run.started > run.settings.seconds + self.grace
+                since = run.first or run.started
+                late = now - since > run.settings.seconds + self.grace + (0.0 if run.first else self.startup)
                 stuck = run.stop_asked is not None and now - run.stop_asked > self.stop_grace
                 if late or stuck:
                     run.proc.kill()
