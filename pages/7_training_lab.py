@@ -27,7 +27,7 @@ def use_preset(name: str) -> None:
 
 st.title(t("lab.title"))
 st.markdown(t("lab.intro"))
-p1, p2, _ = st.columns([2, 2, 3])
+p1, p2 = st.columns(2)
 p1.button(t("lab.preset.anti_diagonal"), key=f"w:{NS}.preset1", on_click=use_preset, args=("anti_diagonal",))
 p2.button(t("lab.preset.longer"), key=f"w:{NS}.preset2", on_click=use_preset, args=("longer",))
 

@@ -57,7 +57,15 @@ def table(summary: dict, s: LabSettings) -> str:
 
 def main(args) -> int:
     s = settings(args)  # ConfigError before anything starts
+    before = torch.get_num_threads()
     torch.set_num_threads(args.threads)
+    try:
+        return _run(args, s)
+    finally:
+        torch.set_num_threads(before)
+
+
+def _run(args, s: LabSettings) -> int:
     run = LabRun(s)
     bar = None if args.json else tqdm(total=s.steps, unit="step", mininterval=0.5 if sys.stderr.isatty() else 10.0)
     for snap in run:

@@ -33,7 +33,7 @@ def loss_curves(
     for i, (name, (x, y)) in enumerate(series.items()):
         xs, ys = _xy(name, x, y)
         fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="lines", name=esc(name), line=dict(color=PALETTE[i % len(PALETTE)], width=3 if large else 2),
+            x=xs, y=ys, mode="lines+markers", name=esc(name), line=dict(color=PALETTE[i % len(PALETTE)], width=3 if large else 2),
             hovertemplate=f"{esc(name)}<br>{esc(x_title)} %{{x:.0f}}<br>{esc(y_title)}: %{{y:.4f}}<extra></extra>",
         ))
     fig.update_xaxes(title_text=esc(x_title), rangemode="tozero")

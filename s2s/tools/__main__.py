@@ -1,10 +1,11 @@
-"""`python -m s2s.tools {bench-app,load,cluster,agree} ...`: the app's benchmark, load tests and replicas behind a balancer."""
+"""`python -m s2s.tools {bench-app,load,cluster,agree,lab-bench} ...`: the app's benchmark, load tests, replicas behind a
+balancer and the training-lab benchmark."""
 
 from __future__ import annotations
 
 import sys
 
-USAGE = "usage: python -m s2s.tools {bench-app,load,cluster,agree} [options]  (--help after a command for its options)"
+USAGE = "usage: python -m s2s.tools {bench-app,load,cluster,agree,lab-bench} [options]  (--help after a command for its options)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
         from .cluster import main as run
     elif command == "agree":
         from .agree import main as run
+    elif command == "lab-bench":
+        from .lab_bench import main as run
     else:
         print(f"error: unknown command {command!r}\n{USAGE}", file=sys.stderr)
         return 2
