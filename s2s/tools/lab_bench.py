@@ -87,6 +87,8 @@ def latency_table(checkpoint: Path, n: int, runs: int, beam: int) -> list[str]:
         ids = [pool.submit(f"bench{i}:a", LabSettings(seconds=120.0, steps=20_000, seed=i)) for i in range(runs)]
         deadline = time.monotonic() + 600
         while not all(pool.status(i).snapshots for i in ids):  # all of them past start-up, training
+            if failed := [v.error for v in map(pool.status, ids) if v.status == "error"]:
+                raise RuntimeError(f"a lab run failed: {failed[0]}")
             if time.monotonic() > deadline:
                 raise RuntimeError("the lab runs did not start in 600 s")
             time.sleep(0.2)
