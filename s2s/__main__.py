@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from . import device
 from .errors import S2SError
 
 
@@ -22,7 +23,7 @@ def _prepare(args) -> int:
 def _train(args) -> int:
     from .train import train
 
-    train(Path(args.config), quiet=args.quiet)
+    train(Path(args.config), quiet=args.quiet, device=args.device)
     return 0
 
 
@@ -31,7 +32,7 @@ def _evaluate(args) -> int:
     from .evaluate import baseline_record, evaluate
     from tqdm import tqdm
 
-    ckpt = load(args.checkpoint)
+    ckpt = load(args.checkpoint, device=device.resolve(args.device))
     shipped = Path(args.baseline_for).resolve() if args.baseline_for else None
     if shipped is not None:  # refuse before the evaluation, not after it
         shipped_card = read_card(shipped)
@@ -91,7 +92,7 @@ def _translate(args) -> int:
     except S2SError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    ckpt = load(args.checkpoint)
+    ckpt = load(args.checkpoint, device=device.resolve(args.device))
     texts = args.text or [line.rstrip("\n") for line in sys.stdin if line.strip()]
     status = 0
     for text in texts:
@@ -226,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("train", help="train a model from a TOML config (resumes if interrupted)")
     p.add_argument("config")
     p.add_argument("--quiet", action="store_true")
+    device.add_argument(p, default=None, default_text="the config's `device`, itself auto by default")
     p.set_defaults(run=_train)
 
     p = sub.add_parser("evaluate", help="BLEU/chrF on the test split, written into the card")
@@ -237,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--baseline-for", metavar="CHECKPOINT_DIR",
                    help="this checkpoint is that one's baseline (e.g. without source reversal): also write the "
                         "differences into that card as metrics.baseline")
+    device.add_argument(p)
     p.set_defaults(run=_evaluate)
 
     p = sub.add_parser("translate", help="translate text given as arguments or one sentence per line on stdin")
@@ -247,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true", help="one JSON object per input")
     p.add_argument("--block", metavar="I[,J...]", help="block these source pieces (0-based) from attention")
     p.add_argument("--remove", metavar="I[,J...]", help="replace these source pieces (0-based) by <unk>")
+    device.add_argument(p)
     p.set_defaults(run=_translate)
 
     from .explain_cli import add_parser as add_explain
@@ -266,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("bench", help="print training throughput, decoding latency, peak memory")
     p.add_argument("--seconds", type=float, default=20.0, help="training time measured per model")
     p.add_argument("--runs", type=int, default=50, help="decoding runs per latency figure")
+    device.add_argument(p)
     p.set_defaults(run=_bench)
 
     p = sub.add_parser("neighbours", help="nearest pieces of words in a checkpoint's embedding (cosine similarity)")

@@ -91,7 +91,7 @@ def save(model: Seq2Seq, tokenizer_path: Path, card: dict, out_dir: Path) -> Pat
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
-        tensors = {k: v.detach().to(torch.float16).contiguous() for k, v in model.state_dict().items()}
+        tensors = {k: v.detach().to("cpu", torch.float16).contiguous() for k, v in model.state_dict().items()}
         save_file(tensors, str(tmp / WEIGHTS))
         shutil.copyfile(tokenizer_path, tmp / TOKENIZER)
         card = dict(card)
@@ -172,11 +172,12 @@ def _build(path: Path, cfg: ModelConfig, tensors: dict[str, torch.Tensor], fast:
     return model
 
 
-def load(path: Path | str, name: str | None = None, fast: bool = True) -> Checkpoint:
+def load(path: Path | str, name: str | None = None, fast: bool = True, device: torch.device | None = None) -> Checkpoint:
     """Rebuild a model from its checkpoint directory alone, in eval mode.
 
     `fast`: decode with int8 weights (`fast.freeze`, what the app and the CLI use); False
-    keeps the fp32 modules (what training computed with).
+    keeps the fp32 modules (what training computed with). `device` other than the CPU (CUDA)
+    moves the fp32 model there: int8 decoding is a CPU path, so `fast` does not apply.
     """
     path = Path(path).resolve()
     if not path.is_dir():
@@ -199,5 +200,8 @@ def load(path: Path | str, name: str | None = None, fast: bool = True) -> Checkp
     except (SafetensorError, OSError, ValueError) as exc:
         raise CheckpointCorrupt(f"{weights_file} cannot be read: {exc}") from None
     with torch.random.fork_rng(devices=[]):  # init and freeze draw from a stream of their own
-        model = _build(path, cfg, tensors, fast)
+        on_cpu = device is None or torch.device(device).type == "cpu"
+        model = _build(path, cfg, tensors, fast and on_cpu)
+    if not on_cpu:
+        model.to(device)
     return Checkpoint(name or path.name, path, model, tokenizer, card)

@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 
 from sacrebleu.metrics import BLEU, CHRF
 
+from . import device
 from .checkpoint import Checkpoint
 from .data import LENGTH_BUCKETS, Example, length_bucket, load_split, word_count
 from .fast import frozen
@@ -106,7 +107,8 @@ def evaluate(
         buckets[length_bucket(word_count(ex.source))].append(ex)
     result["by_length"] = {b: scores(exs) for b, exs in buckets.items()}
     result["concat"] = {str(k): scores(exs) for k, exs in concat.items()}
-    result.update(split=split, beam=beam, length_penalty=length_penalty, weights="int8" if frozen(ckpt.model) else "fp32")
+    result.update(split=split, beam=beam, length_penalty=length_penalty, weights="int8" if frozen(ckpt.model) else "fp32",
+                  device=device.of(ckpt.model).type)
     outputs = [(ex.source, ex.part, hyps[id(ex)]) for ex in random_part + long_part]
     return result, outputs
 

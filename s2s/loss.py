@@ -23,7 +23,7 @@ class _SmoothedCE(torch.autograd.Function):
     def forward(ctx, logits: torch.Tensor, target: torch.Tensor, eps: float) -> torch.Tensor:
         n, v = logits.shape  # logits [N, V], target [N]
         grad = torch.empty_like(logits)  # dL/dz * N, in the logits' dtype
-        total = torch.zeros((), dtype=torch.float32)
+        total = torch.zeros((), dtype=torch.float32, device=logits.device)
         for start in range(0, n, CHUNK):
             z = logits[start : start + CHUNK].float()  # [C, V]
             y = target[start : start + CHUNK, None]  # [C, 1]

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from . import device
 from .decoder import StepOut
 from .intervene import Override, block_mask, check_block, check_override
 from .model import Seq2Seq
@@ -67,8 +68,9 @@ def length_penalty(length: int, alpha: float) -> float:
 def _start(model: Seq2Seq, src_ids: list[int], block=()):
     """Encode one source; `block`ed positions leave the attention mask (InputError if not valid)."""
     block = check_block(block, len(src_ids), model.cfg.family == "vanilla")
-    src = torch.tensor([src_ids])  # [1, S]
-    memory = model.encode(src, torch.tensor([len(src_ids)]))
+    on = device.of(model)
+    src = torch.tensor([src_ids], device=on)  # [1, S]
+    memory = model.encode(src, torch.tensor([len(src_ids)], device=on))
     memory = memory._replace(mask=block_mask(memory.mask, block))
     return memory, model.init_state(memory)
 
@@ -84,7 +86,7 @@ def _override_at(model: Seq2Seq, override: Override | None, n_source: int):
 
 def _hypothesis(model, tokenizer, ids, log_probs, outs: list[StepOut], rows: list[int], finished, alpha):
     """Gather one hypothesis's per-step records (step t used row rows[t] of outs[t])."""
-    pick = lambda get: torch.stack([get(o)[r] for o, r in zip(outs, rows)]).float().numpy()  # noqa: E731
+    pick = lambda get: torch.stack([get(o)[r] for o, r in zip(outs, rows)]).float().cpu().numpy()  # noqa: E731
     attention = None if outs[0].weights is None else pick(lambda o: o.weights)  # [T, S]
     score = math.fsum(log_probs)
     return Hypothesis(
@@ -110,10 +112,11 @@ def greedy_search(
     eos = model.cfg.eos_id
     memory, state = _start(model, src_ids, block)
     forced = _override_at(model, override, len(src_ids))
-    prev = torch.tensor([model.cfg.bos_id])
+    on = device.of(model)
+    prev = torch.tensor([model.cfg.bos_id], device=on)
     ids, log_probs, outs = [], [], []
     tree = [TreeNode(0, None, 0, model.cfg.bos_id, 0.0, 0.0, "kept")]
-    score = torch.zeros(1)
+    score = torch.zeros(1, device=on)
     for t in range(max_len):
         logp, out = model.step(prev, state, memory, forced(t + 1))  # [1, V]
         best, token = logp.max(-1)  # [1], [1]
@@ -143,8 +146,9 @@ def beam_search(
     where: dict[int, tuple[int, int]] = {}  # node id -> (step index into outs, row)
     outs: list[StepOut] = []
     live = [0]  # node ids of the live hypotheses (rows of the batch)
-    scores = torch.zeros(1)  # [k] cumulative log-probabilities of the live hypotheses
-    prev = torch.tensor([model.cfg.bos_id])
+    on = device.of(model)
+    scores = torch.zeros(1, device=on)  # [k] cumulative log-probabilities of the live hypotheses
+    prev = torch.tensor([model.cfg.bos_id], device=on)
     ended: list[tuple[int, bool]] = []  # (node id, finished)
     for t in range(max_len):
         k = len(live)
@@ -173,9 +177,9 @@ def beam_search(
         if not next_live:
             break
         live = next_live
-        state = out.state.select(torch.tensor(rows))
-        prev = torch.tensor(tokens)
-        scores = torch.tensor(kept_scores)
+        state = out.state.select(torch.tensor(rows, device=on))
+        prev = torch.tensor(tokens, device=on)
+        scores = torch.tensor(kept_scores, device=on)
     else:
         ended.extend((node, False) for node in live)  # stopped by the length bound
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from . import device
 from .checkpoint import Checkpoint
 from .errors import InputError
 from .intervene import Override
@@ -91,7 +92,7 @@ def trace(
     bound = max(len(prefix), max_output_len(len(src_ids), max_len))
     memory, state = _start(model, src_ids, block)
     forced_weights = _override_at(model, override, len(src_ids))
-    prev = torch.tensor([model.cfg.bos_id])
+    prev = torch.tensor([model.cfg.bos_id], device=device.of(model))
     steps: list[StepTrace] = []
     for t in range(bound):
         logp, out = model.step(prev, state, memory, forced_weights(t + 1))  # [1, V]
@@ -100,7 +101,7 @@ def trace(
         predicted = int(top_i[0])
         forced = t < len(prefix)
         chosen = prefix[t] if forced else predicted
-        vec = lambda x: None if x is None else x[0].float().numpy()  # noqa: E731
+        vec = lambda x: None if x is None else x[0].float().cpu().numpy()  # noqa: E731
         steps.append(
             StepTrace(
                 step=t + 1,
@@ -124,5 +125,5 @@ def trace(
         )
         if chosen == tok.eos_id:
             break
-        prev, state = torch.tensor([chosen]), out.state
+        prev, state = torch.tensor([chosen], device=prev.device), out.state
     return Trace(clean, tok.pieces(src_ids), steps, min(len(prefix), len(steps)))

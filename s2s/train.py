@@ -1,13 +1,14 @@
 """Training: `python -m s2s train CONFIG.toml`.
 
 Teacher forcing with label-smoothed cross-entropy, Adam, gradient clipping, bf16 autocast
-on the CPU, length-bucketed batches. Dev BLEU (greedy) every `eval_minutes` and at every
-epoch's end; the best model so far is the checkpoint. The learning rate is multiplied by
-`lr_decay` after an evaluation without a new best, and at every epoch's end from
-`decay_from_epoch` on; `patience` ends a run after that many evaluations without a new best
-(converged); `init_from` starts from a checkpoint's weights with a fresh optimiser. The whole training state is saved
-every `state_minutes`, on Ctrl-C and on SIGTERM, and a new run with the same config
-resumes from it (same batches, same random state), so an interruption loses minutes.
+(on the CPU, or on CUDA with `device = "cuda"` or `--device cuda`), length-bucketed batches.
+Dev BLEU (greedy) every `eval_minutes` and at every epoch's end; the best model so far is the
+checkpoint. The learning rate is multiplied by `lr_decay` after an evaluation without a new best,
+and at every epoch's end from `decay_from_epoch` on; `patience` ends a run after that many
+evaluations without a new best (converged); `init_from` starts from a checkpoint's weights with a
+fresh optimiser. The whole training state is saved every `state_minutes`, on Ctrl-C and on
+SIGTERM, and a new run with the same config resumes from it (same batches, same random state),
+so an interruption loses minutes.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import torch
 from tqdm import tqdm
 
 from . import checkpoint as ckpt_io
+from . import device as dev
 from .batches import Batch, collate, epoch_batches, joined_pairs
 from .config import ModelConfig
 from .data import DATA_ROOT, load_pairs, load_split
@@ -67,6 +69,7 @@ class TrainConfig:
     threads: int = 0  # 0: all cores
     max_pieces: int = 80  # longer training pairs are skipped
     joined: float = 0.0  # extra examples per epoch made of 2-4 pairs joined, as a fraction of the pairs
+    device: str = "auto"  # auto | cpu | cuda (s2s.device); `--device` overrides it
 
     @classmethod
     def load(cls, path: Path) -> tuple["TrainConfig", ModelConfig]:
@@ -87,7 +90,7 @@ class TrainConfig:
         return cfg, model
 
 
-def hardware() -> str:
+def hardware(device=None) -> str:
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -96,13 +99,17 @@ def hardware() -> str:
                 break
     except OSError:
         pass
-    return f"{cpu}, {torch.get_num_threads()} threads, torch {torch.__version__}"
+    where = "" if device is None or device.type == "cpu" else f"{dev.describe(device)}, "
+    return f"{where}{cpu}, {torch.get_num_threads()} threads, torch {torch.__version__}"
 
 
 def train_step(model: Seq2Seq, opt, batch: Batch, loss_fn, bf16: bool, clip: float) -> float:
     """One teacher-forced update on `batch`; returns the loss."""
     pad = model.cfg.pad_id
-    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+    on = dev.of(model)
+    if on.type != "cpu":  # batches are collated on the CPU
+        batch = batch._replace(**{k: getattr(batch, k).to(on, non_blocking=True) for k in ("src", "src_len", "tgt_in", "tgt_out")})
+    with dev.autocast(on, enabled=bf16):
         out, _ = model(batch.src, batch.src_len, batch.tgt_in)  # [B, T, E]
         keep = batch.tgt_out != pad  # [B, T]
         logits = model.logits(out[keep])  # only the real tokens: [N, V]
@@ -148,7 +155,8 @@ class Trainer:
             torch.set_num_threads(tcfg.threads)
         self.tok_path = REPO / tcfg.tokenizer
         self.tokenizer = Tokenizer.load(self.tok_path)
-        self.model = Seq2Seq(mcfg)
+        self.device = dev.resolve(tcfg.device)
+        self.model = Seq2Seq(mcfg).to(self.device)
         self.opt = make_optimizer(self.model, tcfg.lr)
         self.state_path = REPO / tcfg.state_dir / "state.pt"
         self.out_dir = REPO / tcfg.output
@@ -185,11 +193,11 @@ class Trainer:
     def load_state(self) -> bool:
         if not self.state_path.is_file():
             return False
-        state = torch.load(self.state_path, weights_only=True)  # tensors and plain data only
+        state = torch.load(self.state_path, weights_only=True, map_location=self.device)  # tensors and plain data only
         self.model.load_state_dict(state["model"])
         self.opt.load_state_dict(state["opt"])
         self.progress, self.curve = state["progress"], state["curve"]
-        torch.set_rng_state(state["rng"])
+        torch.set_rng_state(state["rng"].cpu())
         self.init_card = state.get("init", {})
         return True
 
@@ -227,7 +235,8 @@ class Trainer:
                 "target_tokens": p["tokens"],
                 "wall_time_s": round(p["seconds"], 1),
                 "tokens_per_s": round(p["tokens"] / max(p["seconds"], 1e-9), 1),
-                "hardware": hardware(),
+                "hardware": hardware(self.device),
+                "device": self.device.type,
                 **({"initialised_from": self.init_card} if self.init_card else {}),
             },
             "metrics": {"dev": self.curve[-1]["dev"] if self.curve else {}},
@@ -336,6 +345,9 @@ def _split_info() -> dict:
     return {"corpus_sha256": info["corpus"]["sha256"], "split_sha256": info["split_sha256"]}
 
 
-def train(config_path: Path, quiet: bool = False) -> Path:
+def train(config_path: Path, quiet: bool = False, device: str | None = None) -> Path:
+    """Train from a TOML config; `device` (auto/cpu/cuda) overrides the config's."""
     tcfg, mcfg = TrainConfig.load(config_path)
+    if device is not None:
+        tcfg = dataclasses.replace(tcfg, device=device)
     return Trainer(tcfg, mcfg, quiet).run()

@@ -17,6 +17,7 @@ import time
 
 import torch
 
+from .. import device
 from ..batches import collate, epoch_batches
 from ..checkpoint import CHECKPOINTS_DIR, Checkpoint, load
 from ..config import ModelConfig
@@ -29,16 +30,18 @@ from ..translate import translate
 
 SENTENCE = "I would like to visit my grandmother tomorrow."  # 8 words
 TOKENIZER = DATA_ROOT / "eng-spa" / "spm8000.model"
+CPU = torch.device("cpu")
 
 
-def training_throughput(cfg: ModelConfig, tokenizer: Tokenizer, seconds: float, threads: int) -> dict:
+def training_throughput(cfg: ModelConfig, tokenizer: Tokenizer, seconds: float, threads: int,
+                        device: torch.device = CPU) -> dict:
     """Target tokens/s of `train_step` on dev-split batches of 64, after 5 warm-up batches."""
     torch.set_num_threads(threads)
     keep_freed_memory()  # as `s2s train` does
     torch.manual_seed(0)
     data = [(tokenizer.encode(s), tokenizer.encode(t)) for s, t in load_pairs("dev", "eng", "spa")]
     batches = epoch_batches([(len(s), len(t)) for s, t in data], 64, seed=0, epoch=0)
-    model = Seq2Seq(cfg).train()
+    model = Seq2Seq(cfg).to(device).train()
     opt, loss_fn = make_optimizer(model, 1e-3), make_loss(0.1)
     tokens, spent, done = 0, 0.0, 0
     while spent < seconds:
@@ -52,14 +55,15 @@ def training_throughput(cfg: ModelConfig, tokenizer: Tokenizer, seconds: float, 
     return {"tokens_per_s": tokens / spent, "batches": done - 5, "seconds": spent}
 
 
-def _bench_model(name: str, cfg: ModelConfig, tokenizer: Tokenizer, int8: bool) -> tuple[Checkpoint, str]:
+def _bench_model(name: str, cfg: ModelConfig, tokenizer: Tokenizer, int8: bool,
+                 device: torch.device = CPU) -> tuple[Checkpoint, str]:
     """The shipped checkpoint of that name if there is one, else an untrained default-size model."""
     path = CHECKPOINTS_DIR / "eng-spa" / name
     if (path / "card.json").is_file():
-        return load(path, fast=int8), f"checkpoint {path.relative_to(CHECKPOINTS_DIR.parent)}"
+        return load(path, fast=int8, device=device), f"checkpoint {path.relative_to(CHECKPOINTS_DIR.parent)}"
     torch.manual_seed(0)
-    model = Seq2Seq(cfg).eval().requires_grad_(False)
-    if int8:
+    model = Seq2Seq(cfg).eval().requires_grad_(False).to(device)
+    if int8 and device.type == "cpu":
         freeze(model)
     return Checkpoint(name, path, model, tokenizer, {"pair": {"src": "eng", "tgt": "spa"}}), "untrained (same size)"
 
@@ -82,6 +86,7 @@ def latency(ckpt: Checkpoint, beam: int, runs: int) -> dict:
 
 
 def main(args) -> int:
+    on = device.resolve(getattr(args, "device", "auto"))
     threads = torch.get_num_threads()
     tokenizer = Tokenizer.load(TOKENIZER)
     models = {
@@ -89,15 +94,17 @@ def main(args) -> int:
         "vanilla-gru": ModelConfig(attention="none"),
         "luong-general": ModelConfig(attention="general", input_feeding=True),
     }
-    print(f"torch {torch.__version__}, {threads} threads for training, 1 thread for decoding")
+    print(f"torch {torch.__version__} on {device.describe(on)}, {threads} threads for training, 1 thread for decoding")
     print("\ntraining throughput (default size: emb 256, biGRU 2x256, GRU 512, vocab 8k, batch 64, bf16 autocast)")
     for name, cfg in models.items():
-        r = training_throughput(cfg, tokenizer, args.seconds, threads)
+        r = training_throughput(cfg, tokenizer, args.seconds, threads, on)
         print(f"  {name:<14} {r['tokens_per_s']:8.0f} target tokens/s  ({r['batches']} batches, {r['seconds']:.1f} s)")
     print(f"\ndecoding latency, {len(SENTENCE.split())}-word sentence, median of {args.runs} runs (p90)")
     runs = [(name, cfg, True) for name, cfg in models.items()] + [("bahdanau", models["bahdanau"], False)]
+    if on.type != "cpu":  # int8 decoding is a CPU path: one fp32 run per model on the GPU
+        runs = [(name, cfg, False) for name, cfg in models.items()]
     for name, cfg, int8 in runs:
-        ckpt, origin = _bench_model(name, cfg, tokenizer, int8)
+        ckpt, origin = _bench_model(name, cfg, tokenizer, int8, on)
         for beam in (1, 5):
             r = latency(ckpt, beam, args.runs)
             label = "greedy" if beam == 1 else f"beam {beam}"
