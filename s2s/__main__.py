@@ -1,4 +1,4 @@
-"""Command line: python -m s2s {prepare,train,evaluate,translate,explain,soak,report,bench,neighbours,
+"""Command line: python -m s2s {prepare,train,evaluate,translate,explain,soak,report,card,bench,neighbours,
 piece-languages,context-groups,lab} ..."""
 
 from __future__ import annotations
@@ -125,6 +125,14 @@ def _report(args) -> int:
     from .report import results_table
 
     print(results_table())
+    return 0
+
+
+def _card(args) -> int:
+    from .card import write
+
+    for path in args.checkpoint:
+        print(f"wrote {write(Path(path))}")
     return 0
 
 
@@ -266,6 +274,10 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("report", help="print the results table of every checkpoint's card (markdown)")
     p.set_defaults(run=_report)
+
+    p = sub.add_parser("card", help="write CHECKPOINT/README.md (a Hugging Face style model card) from its card.json")
+    p.add_argument("checkpoint", nargs="+")
+    p.set_defaults(run=_card)
 
     p = sub.add_parser("bench", help="print training throughput, decoding latency, peak memory")
     p.add_argument("--seconds", type=float, default=20.0, help="training time measured per model")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from .. import card as card_mod
 from .. import checkpoint as ck
 from .. import trace as trace_mod
 from .. import translate as translate_mod
@@ -87,6 +88,15 @@ def catalog() -> list[ModelInfo]:
 
 def pairs(infos: list[ModelInfo]) -> list[str]:
     return sorted({i.pair for i in infos})
+
+
+@st.cache_data(max_entries=64, ttl=600, show_spinner=False)
+def model_card(path: str, stamp: float) -> str | None:
+    """The checkpoint's README.md (`python -m s2s card`) without its front matter; None if absent."""
+    try:
+        return card_mod.body((Path(path) / card_mod.README).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

@@ -117,6 +117,18 @@ def model_label(info: models.ModelInfo, long: bool = False) -> str:
 def model_heading(info: models.ModelInfo) -> None:
     st.subheader(escape_md(info.short), anchor=False)
     st.caption(escape_md(model_label(info, long=True)))
+    model_card(info)
+
+
+def model_card(info: models.ModelInfo) -> None:
+    """The checkpoint's model card (its README.md) in a closed expander."""
+    text = models.model_card(info.path, info.stamp)
+    with st.expander(t("w.card")):
+        st.caption(t("w.card.file", path=escape_md(f"{info.path}/README.md")))
+        if text is None:
+            st.info(t("w.card.none", cmd=f"python -m s2s card {info.path}"))
+        else:
+            st.markdown(text)  # written by `s2s card` from the card; no HTML is rendered
 
 
 def default_pair(all_pairs: list[str]) -> str:
