@@ -28,7 +28,7 @@ page = st.navigation([
     st.Page("pages/9_explain.py", title=t("page.explain"), icon=":material/biotech:", url_path="explain"),
 ])
 infos = models.catalog()
-widgets.sidebar(infos)
+widgets.sidebar(infos, page.url_path)
 if not infos:
     st.title(t("app.title"))
     widgets.show_error(t("app.no_checkpoints", root=str(models.root())), warning=True)

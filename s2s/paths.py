@@ -22,4 +22,5 @@ CHECKPOINTS_DIR = REPO / "checkpoints" if IN_CLONE else Path.cwd() / "checkpoint
 APP_DIR = REPO if IN_CLONE else BUNDLE / "app"
 APP = APP_DIR / "app.py"
 STREAMLIT_CONFIG = APP_DIR / ".streamlit" / "config.toml"
+ENV_CLASSROOM = "S2S_CLASSROOM_URL"  # the address students type, set by `attention-lab --classroom`
 ENV_CHECKPOINTS = "S2S_CHECKPOINTS"  # the checkpoints folder the app serves (`attention-lab --checkpoints`)

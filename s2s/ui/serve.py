@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 import threading
 import time
@@ -26,6 +27,7 @@ from streamlit.runtime import Runtime
 
 from .. import paths
 from ..paths import ENV_CHECKPOINTS as ENV_ROOT
+from ..paths import ENV_CLASSROOM
 
 APP = paths.APP  # app.py of the clone, or the copy installed in s2s/_bundle/app/
 DEFAULT_PORT = 8501
@@ -76,6 +78,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoints", metavar="DIR",
                    help=f"folder of checkpoints to serve (default: ${ENV_ROOT}, else {paths.CHECKPOINTS_DIR})")
     p.add_argument("--port", type=int, default=None, help=f"port to serve on (default {DEFAULT_PORT})")
+    p.add_argument("--classroom", action="store_true",
+                   help="serve on the local network (0.0.0.0), print the address students type and show it in "
+                        "the app with a QR code; everyone on that network can reach the app")
     return p
 
 
@@ -93,13 +98,37 @@ def server_args(argv: list[str]) -> tuple[list[str], dict[str, str]]:
         if not 1 <= args.port <= 65535:
             parser().error(f"--port {args.port}: not a port number")
         flags.append(f"--server.port={args.port}")
+    if args.classroom:
+        from .classroom import lan_address
+
+        flags = [f for f in flags if not f.startswith("--server.address=")] + ["--server.address=0.0.0.0"]
+        port = args.port or _port_in(extra) or DEFAULT_PORT
+        env[ENV_CLASSROOM] = f"http://{lan_address() or socket.gethostname()}:{port}"
     return ["run", str(APP), *flags, *extra], env
+
+
+def _port_in(extra: list[str]) -> int | None:
+    """The port a `--server.port N` / `--server.port=N` among the streamlit options asks for."""
+    for i, arg in enumerate(extra):
+        value = arg.split("=", 1)[1] if arg.startswith("--server.port=") else (
+            extra[i + 1] if arg == "--server.port" and i + 1 < len(extra) else None)
+        if value is not None and value.isdigit():
+            return int(value)
+    return None
+
+
+def classroom_notice(url: str) -> str:
+    return (f"Classroom mode: Attention Lab is served on every network interface of this machine.\n"
+            f"Students open {url} (or scan the QR code in the app's sidebar).\n"
+            f"Everyone on this network can reach it while it runs; stop it with Ctrl-C.")
 
 
 def cli(argv: list[str] | None = None) -> None:
     """The `attention-lab` console script."""
     run_args, env = server_args(sys.argv[1:] if argv is None else argv)
     os.environ.update(env)
+    if ENV_CLASSROOM in env:
+        print(classroom_notice(env[ENV_CLASSROOM]), flush=True)
     main(run_args[2:])
 
 

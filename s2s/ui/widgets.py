@@ -14,13 +14,14 @@ is shown; the plain key keeps the value, so a page looks the same when one comes
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import streamlit as st
 
 from ..errors import InputError
 from ..figures import style
 from ..text import MAX_BEAM, clean_text
-from . import models
+from . import classroom, models
 from .projector import (PROJECTOR_CSS, PROJECTOR_KEY, clicker_keys, css_class, figure_columns, intro, large,  # noqa: F401
                         projector)
 from .strings import LANG_KEY, LANGS, t
@@ -78,8 +79,8 @@ def _language_changed() -> None:
         del st.session_state[key]
 
 
-def sidebar(infos: list[models.ModelInfo]) -> str | None:
-    """Language pair, UI language and the projector toggle; returns the chosen pair."""
+def sidebar(infos: list[models.ModelInfo], page_path: str = "") -> str | None:
+    """Language pair, UI language, the projector toggle and the share button; returns the chosen pair."""
     with st.sidebar:
         # constant label: a widget whose label changes is a new widget to Streamlit
         st.radio("UI language · 화면 언어", list(LANGS), format_func=LANGS.get, key=widget_key(LANG_KEY, "en"),
@@ -96,7 +97,26 @@ def sidebar(infos: list[models.ModelInfo]) -> str | None:
         keep(PROJECTOR_KEY, st.toggle(t("app.large"), key=widget_key(PROJECTOR_KEY, False)))
         if large():  # st.markdown, not a style-only st.html: AppTest loses the sidebar beside one
             st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)  # constant CSS only, never user text
+        share(page_path)
     return pair
+
+
+def share(page_path: str) -> None:
+    """Classroom address (when served with --classroom) and a button that shows the current view's
+    link and its QR code. Shown on the run the button starts: the page has written its view into
+    the URL on the run before, so the link is the view on screen (the next change hides it)."""
+    room = classroom.classroom_url()
+    if room:
+        st.info(t("share.classroom", url=escape_md(room)))
+        st.caption(t("share.everyone"))
+    if not st.button(t("share.button"), key="w:app.share"):
+        return
+    base = room or st.context.url or f"http://127.0.0.1:{st.get_option('server.port')}"
+    url = classroom.view_url(base, page_path, st.query_params.to_dict())
+    st.image(classroom.qr_png(url), caption=t("share.qr"), width="stretch")
+    st.code(url, language=None, wrap_lines=True)
+    if not room and urlsplit(base).hostname in ("127.0.0.1", "localhost", "::1"):
+        st.caption(t("share.local_only"))
 
 
 def pair_models(infos: list[models.ModelInfo]) -> list[models.ModelInfo]:
