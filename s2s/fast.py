@@ -15,7 +15,7 @@ the layers decoding runs for twins holding int8 weights, quantised once per outp
 
 Each product quantises its input vector on the fly (per tensor) and returns fp32; the
 gates, the softmax and everything else stay fp32. Quality holds: dev BLEU within noise of
-fp32 (see the README's performance table). The swapped-out modules stay reachable as
+fp32 (see docs/performance.md). The swapped-out modules stay reachable as
 `fallback` and run when autograd is on. A frozen model
 is for inference only: training and `checkpoint.save` use unfrozen models. Nothing here
 holds state between calls, so one frozen model serves every session.

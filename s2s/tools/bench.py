@@ -1,4 +1,4 @@
-"""`python -m s2s bench`: the figures behind the README's performance table.
+"""`python -m s2s bench`: the figures behind docs/performance.md.
 
 - training throughput (target tokens/s) at the default size, on real batches of the
   committed dev split (same length distribution as train), with the training step itself;
