@@ -123,7 +123,7 @@ def test_train_pressed_twice_and_by_several_sessions(lab):
     counts = lab_runs.pool().counts()
     assert sum(counts.values()) == 6 and counts.get("running", 0) <= 2  # 3 sessions x 2 models, 2 workers
     queued = [m for at in sessions for m in messages(at) if m.startswith("Waiting for a free worker")]
-    assert queued  # the last session's runs wait, with their place in the queue
+    assert queued  # the final session's runs wait, with their place in the queue
     for at in sessions:
         at.button(key="w:lab.stop").click().run()
         assert not at.exception

@@ -2,7 +2,7 @@
 
 The browser, opening the app: GET / (the page), GET /_stcore/health (it sets the XSRF cookie) and
 /_stcore/host-config, then a websocket to /_stcore/stream whose subprotocols carry "streamlit", the
-XSRF token and, when reconnecting, the last session id. Every script run starts with a BackMsg
+XSRF token and, when reconnecting, the session id it had. Every script run starts with a BackMsg
 rerun_script (ClientState: the URL's query string, the page, the widgets' values) and the server
 answers with ForwardMsgs: new_session, deltas (the page's elements at their delta_path),
 page_info_changed (the URL's new query string) and script_finished. Messages the client says it has
@@ -131,7 +131,7 @@ class Session:
             self.cookies[name.strip()] = value.strip()
 
     def connect(self) -> None:
-        """The page's HTTP requests, then the websocket (with the last session id when there is one)."""
+        """The page's HTTP requests, then the websocket (with the session id it had, when there is one)."""
         self._get("/")
         self._get("/_stcore/health")
         self._get("/_stcore/host-config")
@@ -178,7 +178,7 @@ class Session:
 
     def reconnect(self, within: float | None = None) -> Run:
         """What the browser does when its websocket drops: ping the server until it answers (here:
-        whichever replica the balancer sends it to), reconnect with the last session id and rerun
+        whichever replica the balancer sends it to), reconnect with the session id it had and rerun
         with the URL and the widgets' values. ProtocolError when no server answers `within` s."""
         self.close()
         deadline = time.monotonic() + (self.timeout if within is None else within)
