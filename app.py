@@ -3,7 +3,7 @@
 import streamlit as st
 import torch
 
-from s2s.ui import models, widgets
+from s2s.ui import links, models, widgets
 from s2s.ui.strings import t
 
 # one intra-op thread per request: concurrent sessions spread over the cores instead of
@@ -12,6 +12,9 @@ torch.set_num_threads(1)
 # an emoji icon is drawn in the page; a :material/...: one is fetched from fonts.gstatic.com,
 # which an offline lecture hall (and this project's machines) cannot reach
 st.set_page_config(page_title="Attention Lab", page_icon="🔤", layout="wide")
+infos = models.catalog()
+# a shared link's language, pair and projector toggle, before anything is labelled (no widget here)
+links.begin(models.pairs(infos))
 # navigation first: widgets created before it get another identity on the first rerun after
 # loading the page, which loses the first click (page titles still follow the language: the
 # language widget's callback sets it before the script runs)
@@ -27,10 +30,12 @@ page = st.navigation([
     st.Page("pages/8_embeddings.py", title=t("page.embeddings"), icon=":material/hub:", url_path="embeddings"),
     st.Page("pages/9_explain.py", title=t("page.explain"), icon=":material/biotech:", url_path="explain"),
 ])
-infos = models.catalog()
 widgets.sidebar(infos, page.url_path)
 if not infos:
     st.title(t("app.title"))
     widgets.show_error(t("app.no_checkpoints", root=str(models.root())), warning=True)
     st.stop()
-page.run()
+try:
+    page.run()
+finally:  # also when the page stops early (st.stop) or reruns: the address bar is always the view
+    links.finish()

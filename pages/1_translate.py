@@ -3,28 +3,38 @@
 import streamlit as st
 
 from s2s import figures
-from s2s.ui import analysis, models, widgets
+from s2s.text import MAX_BEAM, MAX_CHARS
+from s2s.ui import analysis, links, models, widgets
 from s2s.ui.strings import t
 
 NS = "translate"
-widgets.read_query_params(NS)
+SCHEMA = links.Schema(NS, (
+    links.text("text", f"{NS}.sentence", MAX_CHARS),
+    links.choices("models", f"{NS}.models"),
+    links.integer("beam", f"{NS}.beam", 1, MAX_BEAM, default=1),  # 1: greedy
+    links.number("lp", f"{NS}.lp", 0.0, 2.0, default=1.0, step=0.1),
+    links.choice("a", f"{NS}.diff_a", late=True),  # the difference heatmap's two models
+    links.choice("b", f"{NS}.diff_b", late=True),
+))
 infos = widgets.pair_models(models.catalog())
+pair_names = [i.name for i in infos]
 
 st.title(t("tr.title"))
 widgets.intro(t("tr.intro"))
+links.read(SCHEMA, choices={"models": pair_names, "a": pair_names, "b": pair_names},
+           defaults={"text": widgets.default_sentence(), "models": widgets.default_models(infos)})
 left, right = st.columns([5, 4], gap="large")
 with left:
     text = widgets.sentence_box(NS)
 with right:
     chosen = widgets.model_picker(NS, infos)
     beam, lp = widgets.decoding_controls(NS)
-widgets.write_query_params(text, chosen, beam, lp)
 st.caption(t("tr.share"))
 
 widgets.require_text(text)
 if not chosen:
     st.info(t("w.pick_model"))
-    st.stop()
+    links.stop()
 
 source_box = st.container()  # the source pieces, from the first model that translates
 st.divider()
@@ -61,16 +71,18 @@ st.divider()
 st.subheader(t("tr.diff.title"))
 if len(attn) < 2:
     st.info(t("tr.diff.need_two"))
-    st.stop()
+    links.stop()
 names = [i.name for i in attn]
 labels = {i.name: widgets.model_label(i) for i in attn}
 ca, cb = st.columns(2)
-a = ca.selectbox(t("tr.diff.a"), names, index=0, format_func=labels.get, key=f"w:{NS}.diff_a")
-b = cb.selectbox(t("tr.diff.b"), names, index=1, format_func=labels.get, key=f"w:{NS}.diff_b")
+a = widgets.keep(f"{NS}.diff_a", ca.selectbox(t("tr.diff.a"), names, format_func=labels.get,
+                                             key=links.settle(SCHEMA, "a", names, names[0])))
+b = widgets.keep(f"{NS}.diff_b", cb.selectbox(t("tr.diff.b"), names, format_func=labels.get,
+                                             key=links.settle(SCHEMA, "b", names, names[1])))
 ta, tb = results[a][0], results[b][0]
 if ta.source_pieces != tb.source_pieces:
     st.info(t("tr.diff.tokens"))
-    st.stop()
+    links.stop()
 diff, n = analysis.common_prefix_difference(ta.best.attention, tb.best.attention)
 rows = [f"{i + 1}: {pa} / {pb}" for i, (pa, pb) in enumerate(zip(ta.best.pieces, tb.best.pieces))]
 st.caption(t("tr.diff.rule", n=n, a=widgets.escape_md(labels[a]), b=widgets.escape_md(labels[b])))

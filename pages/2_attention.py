@@ -3,25 +3,38 @@
 import streamlit as st
 
 from s2s import figures
-from s2s.ui import analysis, models, widgets
+from s2s.text import MAX_BEAM, MAX_CHARS
+from s2s.ui import analysis, links, models, widgets
 from s2s.ui.strings import t
 
 NS = "attention"
+LEVELS = ("pieces", "words")
+SCHEMA = links.Schema(NS, (
+    links.text("text", f"{NS}.sentence", MAX_CHARS),
+    links.choices("models", f"{NS}.models"),
+    links.integer("beam", f"{NS}.beam", 1, MAX_BEAM, default=3),
+    links.number("lp", f"{NS}.lp", 0.0, 2.0, default=1.0, step=0.1),
+    links.integer("hyp", f"{NS}.rank", 1, MAX_BEAM, default=1, late=True),  # the inspected hypothesis
+    links.choice("level", f"{NS}.level", LEVELS, default="pieces"),
+))
 infos = widgets.pair_models(models.catalog())
 kinds = ("bahdanau", "dot", "general", "concat")  # one checkpoint of each attention type by default
 attn_default = [n for n in (next((i.name for i in infos if i.attention == k), None) for k in kinds) if n]
 
 st.title(t("at.title"))
 widgets.intro(t("at.intro"))
+links.read(SCHEMA, choices={"models": [i.name for i in infos]},
+           defaults={"text": widgets.default_sentence(), "models": attn_default})
 left, right = st.columns([5, 4], gap="large")
 with left:
     text = widgets.sentence_box(NS)
 with right:
     chosen = widgets.model_picker(NS, infos, default=attn_default)
     beam, lp = widgets.decoding_controls(NS, allow_greedy=False, default_beam=3)
-    rank = st.selectbox(t("at.hyp"), list(range(1, beam + 1)), key=f"w:{NS}.rank")
-    level = st.radio(t("at.level"), ["pieces", "words"], format_func={v: t(f"at.{v}") for v in ("pieces", "words")}.get, horizontal=True,
-                     key=f"w:{NS}.level")
+    rank = widgets.keep(f"{NS}.rank", st.selectbox(t("at.hyp"), list(range(1, beam + 1)),
+                                                   key=links.settle(SCHEMA, "hyp", (1, beam), 1)))
+    level = widgets.keep(f"{NS}.level", st.radio(t("at.level"), LEVELS, format_func={v: t(f"at.{v}") for v in LEVELS}.get,
+                                                 horizontal=True, key=widgets.widget_key(f"{NS}.level", "pieces")))
     st.caption(t("at.rule"))
 
 widgets.require_text(text)
@@ -46,7 +59,7 @@ for info in chosen:
         shown[widgets.model_label(info)] = (hyp.attention, tr.source_pieces, hyp.pieces)
 if not shown:
     st.info(t("at.no_attention_models"))
-    st.stop()
+    links.stop()
 
 per_row = 1 if len(shown) == 1 else 2
 items = list(shown.items())

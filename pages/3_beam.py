@@ -4,16 +4,28 @@ import pandas as pd
 import streamlit as st
 
 from s2s import figures
-from s2s.ui import analysis, models, widgets
+from s2s.text import MAX_BEAM, MAX_CHARS, MAX_OUTPUT
+from s2s.ui import analysis, links, models, widgets
 from s2s.ui.strings import t
 
 NS = "beam"
 TOP_K = 5
+SCHEMA = links.Schema(NS, (
+    links.text("text", f"{NS}.sentence", MAX_CHARS),
+    links.choices("model", f"{NS}.models", max_len=1),
+    links.integer("beam", f"{NS}.beam", 1, MAX_BEAM, default=4),
+    links.number("lp", f"{NS}.lp", 0.0, 2.0, default=1.0, step=0.1),
+    links.integer("hyp", f"{NS}.hyp", 1, MAX_BEAM, default=1, late=True),  # the inspected hypothesis
+    links.integer("alt_step", f"{NS}.alt_step", 1, MAX_OUTPUT + 1, default=1, late=True),  # pick a word ...
+    links.integer("alt", f"{NS}.alt", 0, 10**6, late=True),  # ... the piece id picked instead
+))
 infos = widgets.pair_models(models.catalog())
 default = [next((i.name for i in infos if i.attention == "bahdanau"), infos[0].name)] if infos else []
 
 st.title(t("bm.title"))
 widgets.intro(t("bm.intro"))
+links.read(SCHEMA, choices={"model": [i.name for i in infos]},
+           defaults={"text": widgets.default_sentence(), "model": default})
 left, right = st.columns([5, 4], gap="large")
 with left:
     text = widgets.sentence_box(NS)
@@ -26,7 +38,7 @@ info = chosen[0]
 tr, error = models.try_translate(info, text, beam, lp)
 if error is not None:
     widgets.show_model_error(info, error)
-    st.stop()
+    links.stop()
 widgets.show_source(tr.source_pieces, tr.unk_count)
 
 st.subheader(t("bm.table"))
@@ -39,8 +51,9 @@ st.dataframe(pd.DataFrame({
     t("bm.col.finished"): [h.finished for h in tr.hypotheses],
 }), hide_index=True, width="stretch", key=f"{NS}.table")
 
-rank = st.selectbox(t("bm.hyp"), list(range(1, len(tr.hypotheses) + 1)), key=f"w:{NS}.hyp",
-                    format_func=lambda r: f"{r}: {tr.hypotheses[r - 1].text[:80]}")
+ranks = list(range(1, len(tr.hypotheses) + 1))
+rank = widgets.keep(f"{NS}.hyp", st.selectbox(t("bm.hyp"), ranks, key=links.settle(SCHEMA, "hyp", (1, len(ranks)), 1),
+                                              format_func=lambda r: f"{r}: {tr.hypotheses[r - 1].text[:80]}"))
 hyp = tr.hypotheses[rank - 1]
 
 st.subheader(t("bm.tree"))
@@ -63,12 +76,16 @@ st.caption(t("bm.topk.cap"))
 
 st.subheader(t("bm.alt"))
 c1, c2 = st.columns(2)
-step = c1.select_slider(t("bm.alt.step"), options=[s.step for s in steps], key=f"w:{NS}.alt_step")
+step = widgets.keep(f"{NS}.alt_step", c1.select_slider(t("bm.alt.step"), options=[s.step for s in steps],
+                                                       key=links.settle(SCHEMA, "alt_step", (1, len(steps)), 1)))
 here = steps[step - 1]
-alts = [(i, p, pr) for i, p, pr in zip(here.top_ids, here.top_pieces, here.top_probs) if i != here.chosen_id]
-alt = c2.selectbox(t("bm.alt.word"), alts, format_func=lambda a: f"{a[1]}  (P = {a[2]:.3g})", key=f"w:{NS}.alt")
+alts = {i: f"{p}  (P = {pr:.3g})" for i, p, pr in zip(here.top_ids, here.top_pieces, here.top_probs) if i != here.chosen_id}
+alt = None
+if alts:
+    alt = widgets.keep(f"{NS}.alt", c2.selectbox(t("bm.alt.word"), list(alts), format_func=alts.get,
+                                                 key=links.settle(SCHEMA, "alt", list(alts), next(iter(alts)))))
 if alt is not None:
-    prefix = tuple(hyp.ids[:step - 1]) + (alt[0],)
+    prefix = tuple(hyp.ids[:step - 1]) + (alt,)
     new = models.trace(info.path, info.stamp, text, prefix, TOP_K)
     st.caption(t("bm.alt.result"))
     widgets.translation_text(models.decode(info.path, info.stamp, tuple(new.ids)))

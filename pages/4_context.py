@@ -8,16 +8,24 @@ import streamlit as st
 
 from s2s import figures, groups, projection, vectors
 from s2s.errors import InputError
-from s2s.ui import models, page_data, widgets
+from s2s.text import MAX_CHARS
+from s2s.ui import links, models, page_data, widgets
 from s2s.ui.strings import t
 
 NS = "context"
 PRESETS = groups.PRESETS  # after Sutskever et al. 2014, Figure 2; a blank line starts a group
+SCHEMA = links.Schema(NS, (
+    links.text("text", f"{NS}.lines", (vectors.MAX_SENTENCES + 1) * 200, lines=True),  # one sentence a line
+    links.choices("model", f"{NS}.models", max_len=1),
+    links.text("traj", f"{NS}.traj", MAX_CHARS, late=True),  # the sentence whose attention contexts are drawn
+))
 infos = widgets.pair_models(models.catalog())
 default = [next((i.name for i in infos if i.vanilla), infos[0].name)] if infos else []
 
 st.title(t("cv.title"))
 widgets.intro(t("cv.intro", n=page_data.BACKGROUND))
+links.read(SCHEMA, choices={"model": [i.name for i in infos]},
+           defaults={"text": "\n".join(next(iter(PRESETS.values()))), "model": default})
 left, right = st.columns([5, 4], gap="large")
 with left:
     text = page_data.lines_box(NS, PRESETS, {k: t(f"cv.preset.{k}") for k in PRESETS}, t("cv.sentences"),
@@ -32,7 +40,7 @@ if sset.truncated:
     st.warning(t("cv.truncated", n=vectors.MAX_SENTENCES))
 if not sset.texts:
     st.info(t("cv.empty"))
-    st.stop()
+    links.stop()
 if sset.duplicates:
     widgets.show_error(t("cv.duplicates", items="; ".join(f"{s} ×{n}" for s, n in sset.duplicates.items())), warning=True)
 if len(sset.texts) == 1:
@@ -40,12 +48,12 @@ if len(sset.texts) == 1:
 ckpt, error = models.load(info)
 if error is not None:
     widgets.show_model_error(info, error)
-    st.stop()
+    links.stop()
 try:
     typed = page_data.context_vectors(info.path, info.stamp, tuple(sset.texts))
 except InputError as exc:
     widgets.show_error(t("w.input_error", msg=str(exc)), warning=True)
-    st.stop()
+    links.stop()
 try:
     bg_texts = page_data.background(info.pair)
     bg = page_data.context_vectors(info.path, info.stamp, tuple(bg_texts))
@@ -56,14 +64,15 @@ try:
     pca = projection.fit_pca(np.vstack([bg, typed]))
 except ValueError as exc:
     widgets.show_error(t("cv.pca_error", msg=str(exc)), warning=True)
-    st.stop()
+    links.stop()
 
 trajectory, traj_labels = None, []
 with right:
     if info.vanilla:
         st.info(t("cv.vanilla_traj"))
     else:
-        which = st.selectbox(t("cv.trajectory"), sset.texts, key=f"w:{NS}.traj")
+        which = widgets.keep(f"{NS}.traj", st.selectbox(t("cv.trajectory"), sset.texts,
+                                                        key=links.settle(SCHEMA, "traj", sset.texts, sset.texts[0])))
         tr, err = models.try_translate(info, which, 1, 1.0)
         if err is not None:
             widgets.show_model_error(info, err)
@@ -92,10 +101,10 @@ st.subheader(t("cvg.title"))
 sizes = np.bincount(sset.groups).tolist()
 if len(sizes) < 2:
     st.info(t("cvg.one_group"))
-    st.stop()
+    links.stop()
 if max(sizes) < 2:
     st.info(t("cvg.no_pairs"))
-    st.stop()
+    links.stop()
 if 1 in sizes:
     st.info(t("cvg.singletons", groups=", ".join(str(g + 1) for g, n in enumerate(sizes) if n == 1)))
 st.markdown(t("cvg.paper"))

@@ -8,16 +8,25 @@ from s2s import compare, figures
 from s2s.data import LENGTH_BUCKETS
 from s2s.errors import S2SError
 from s2s.evaluate import CONCAT_SIZES, evaluate
-from s2s.ui import models, page_data, widgets
+from s2s.ui import links, models, page_data, widgets
 from s2s.ui.strings import t
 
 NS = "bottleneck"
 LIVE = f"{NS}.live"  # session state: "name@stamp" -> (metrics, outputs, limit); never written to a card
+SCHEMA = links.Schema(NS, (
+    links.choice("metric", f"{NS}.metric", ("bleu", "chrf"), default="bleu"),
+    links.flag("quick", f"{NS}.quick", default=True),  # a live evaluation's settings (its numbers stay here)
+    links.integer("n", f"{NS}.quick_n", 2, 500, default=20),
+    links.choice("a", f"{NS}.a", late=True),  # the two checkpoints compared sentence by sentence
+    links.choice("b", f"{NS}.b", late=True),
+    links.choice("dir", f"{NS}.dir", compare.DIRECTIONS, default=compare.DIRECTIONS[0]),
+))
 infos = sorted(widgets.pair_models(models.catalog()), key=lambda i: (not i.vanilla, i.name))  # vanilla first
 live = st.session_state.setdefault(LIVE, {})
 
 st.title(t("bn.title"))
 widgets.intro(t("bn.intro"))
+links.read(SCHEMA, choices={"a": [i.name for i in infos], "b": [i.name for i in infos]})
 metric = st.radio(t("bn.metric"), ["bleu", "chrf"], format_func={"bleu": "BLEU", "chrf": "chrF"}.get, horizontal=True,
                   key=widgets.widget_key(f"{NS}.metric", "bleu"))
 widgets.keep(f"{NS}.metric", metric)
@@ -117,27 +126,30 @@ for name in results:
         outputs[name] = out
 if len(outputs) < 2:
     st.info(t("bn.diff.need"))
-    st.stop()
+    links.stop()
 names = list(outputs)
 vanilla = [n for n in names if next(i for i in infos if i.name == n).vanilla]
 attn = [n for n in names if n not in vanilla]
 d1, d2, d3 = st.columns(3)
 show = {n: labels[n] for n in names}
-a = d1.selectbox(t("tr.diff.a"), names, index=names.index((vanilla or names)[0]), format_func=show.get, key=f"w:{NS}.a")
+a = widgets.keep(f"{NS}.a", d1.selectbox(t("tr.diff.a"), names, format_func=show.get,
+                                         key=links.settle(SCHEMA, "a", names, (vanilla or names)[0])))
 b_default = (attn or [n for n in names if n != a])[0]
-b = d2.selectbox(t("tr.diff.b"), names, index=names.index(b_default), format_func=show.get, key=f"w:{NS}.b")
-direction = d3.radio(t("bn.diff.dir"), list(compare.DIRECTIONS), format_func={d: t(f"bn.dir.{d}") for d in compare.DIRECTIONS}.get,
-                     horizontal=True, key=f"w:{NS}.dir")
+b = widgets.keep(f"{NS}.b", d2.selectbox(t("tr.diff.b"), names, format_func=show.get,
+                                         key=links.settle(SCHEMA, "b", names, b_default)))
+direction = widgets.keep(f"{NS}.dir", d3.radio(
+    t("bn.diff.dir"), list(compare.DIRECTIONS), format_func={d: t(f"bn.dir.{d}") for d in compare.DIRECTIONS}.get,
+    horizontal=True, key=widgets.widget_key(f"{NS}.dir", compare.DIRECTIONS[0])))
 try:
     refs = page_data.references(next(i for i in infos if i.name == a).pair)
 except (OSError, ValueError) as exc:
     widgets.show_error(str(exc))
-    st.stop()
+    links.stop()
 diffs = compare.largest_differences(outputs[a], outputs[b], refs, n=10, direction=direction)
 st.caption(t("bn.diff.cap"))
 if not diffs:
     st.info(t("bn.diff.none"))
-    st.stop()
+    links.stop()
 st.dataframe(pd.DataFrame({
     t("bn.col.source_text"): [d.source for d in diffs],
     t("bn.col.reference"): [" | ".join(d.references) for d in diffs],

@@ -9,20 +9,30 @@ import streamlit as st
 
 from s2s import figures
 from s2s.errors import InputError
-from s2s.text import clean_text
+from s2s.text import MAX_CHARS, MAX_OUTPUT, clean_text
 from s2s.trace import prefix_ids
-from s2s.ui import models, page_data, widgets
+from s2s.ui import links, models, page_data, widgets
 from s2s.ui.strings import t
 
 NS = "step"
 TOP_K = 10
 PLAY_DELAY = 1.0  # seconds per step while playing
 STEP, PENDING, PLAYING = f"w:{NS}.t", f"{NS}.pending", f"{NS}.playing"
+RUNS = ("free", "forced")
+SCHEMA = links.Schema(NS, (
+    links.text("text", f"{NS}.sentence", MAX_CHARS),
+    links.choices("model", f"{NS}.models", max_len=1),
+    links.text("ref", f"{NS}.reference", MAX_CHARS, default=""),  # the reference teacher forcing feeds
+    links.choice("feed", f"{NS}.feed", RUNS, default="free", late=True),
+    links.integer("t", f"{NS}.t", 1, MAX_OUTPUT + 1, default=1, late=True),  # the step shown
+))
 infos = widgets.pair_models(models.catalog())
 default = [next((i.name for i in infos if i.attention == "bahdanau"), infos[0].name)] if infos else []
 
 st.title(t("sp.title"))
 widgets.intro(t("sp.intro"))
+links.read(SCHEMA, choices={"model": [i.name for i in infos]},
+           defaults={"text": widgets.default_sentence(), "model": default})
 left, right = st.columns([5, 4], gap="large")
 with left:
     text = widgets.sentence_box(NS)
@@ -35,12 +45,12 @@ widgets.require_text(text)
 ckpt, error = models.load(info)
 if error is not None:
     widgets.show_model_error(info, error)
-    st.stop()
+    links.stop()
 try:
     free = models.trace(info.path, info.stamp, text, (), TOP_K)
 except InputError as exc:
     widgets.show_error(t("w.input_error", msg=str(exc)), warning=True)
-    st.stop()
+    links.stop()
 forced = None
 if not reference.strip():
     st.info(t("sp.no_reference"))
@@ -54,8 +64,8 @@ widgets.show_source(free.source_pieces, 0)
 
 runs = {"free": free} if forced is None else {"free": free, "forced": forced}
 with right:
-    run = st.radio(t("sp.run"), list(runs), format_func={k: t(f"sp.run.{k}") for k in runs}.get, horizontal=True,
-                   key=f"w:{NS}.feed")
+    run = widgets.keep(f"{NS}.feed", st.radio(t("sp.run"), list(runs), format_func={k: t(f"sp.run.{k}") for k in runs}.get,
+                                              horizontal=True, key=links.settle(SCHEMA, "feed", list(runs), "free")))
 trace = runs[run if run in runs else "free"]
 n = len(trace.steps)
 
@@ -73,7 +83,7 @@ def go(delta: int | None) -> None:
 
 if PENDING in st.session_state:  # the play loop's next step, set before the slider exists
     st.session_state[STEP] = st.session_state.pop(PENDING)
-st.session_state[STEP] = min(n, max(1, int(st.session_state.get(STEP, 1))))
+links.settle(SCHEMA, "t", (1, n), 1)  # a step past the end (of a link, or of a shorter trace): the last
 playing = bool(st.session_state.get(PLAYING))
 with st.container(horizontal=True, vertical_alignment="bottom"):  # buttons as wide as their labels
     st.button(t("sp.prev"), key=f"w:{NS}.prev", on_click=go, args=(-1,), disabled=st.session_state[STEP] <= 1)
@@ -81,6 +91,7 @@ with st.container(horizontal=True, vertical_alignment="bottom"):  # buttons as w
     st.button(t("sp.stop") if playing else t("sp.play"), key=f"w:{NS}.play", on_click=go, args=(None,))
     step_no = st.select_slider(t("sp.step"), options=list(range(1, n + 1)), key=STEP) if n > 1 else 1
 widgets.clicker_keys(f"w:{NS}.next", f"w:{NS}.prev")  # a presentation clicker: Page Down / Up, arrows
+widgets.keep(f"{NS}.t", step_no)
 s = trace.steps[step_no - 1]
 
 tick = lambda p: p.replace("`", "'")  # noqa: E731  (pieces go inside `code` spans)

@@ -42,6 +42,23 @@ VARIANTS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _app_routed_by_app_py(monkeypatch):
+    """AppTest resets Streamlit's "this app has a pages/ folder" flag before every run, so from the
+    second run on it would run a page's script without app.py (no sidebar, no link written back).
+    The served app routes every run through app.py's st.navigation (s2s.ui.serve sets the flag, as
+    st.navigation does): so do the tests."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    init = PagesManager.__init__
+
+    def routed(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", routed)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _one_thread():
     """Tests share a small machine with long-running jobs: one intra-op thread."""

@@ -122,16 +122,20 @@ def lines_box(ns: str, presets: dict[str, list[str]], names: dict[str, str], lab
               none_label: str) -> str:
     """A preset picker that fills a text area with several sentences (one per line); returns the text.
     `presets`: id -> sentences; `names`: id -> the name shown."""
-    key, pkey = f"{ns}.lines", f"w:{ns}.preset"
+    key = f"{ns}.lines"
     options = [""] + list(presets)
     shown = {o: names.get(o, o) if o else none_label for o in options}  # fixed now, like model_picker
+    pkey = widgets.widget_key(f"{ns}.preset", "")  # set from session state: a new language re-labels it
+    if st.session_state[pkey] not in options:
+        st.session_state[pkey] = ""
 
     def use_preset():
         choice = st.session_state.get(pkey) or ""
         if choice:
             st.session_state["w:" + key] = st.session_state[key] = "\n".join(presets[choice])
 
-    st.selectbox(preset_label, options, format_func=shown.get, key=pkey, on_change=use_preset)
+    widgets.keep(f"{ns}.preset", st.selectbox(preset_label, options, format_func=shown.get, key=pkey,
+                                              on_change=use_preset, placeholder=t("w.choose_one")))
     default = "\n".join(next(iter(presets.values()))) if presets else ""
     text = st.text_area(label, key=widgets.widget_key(key, default), height=170)
     return widgets.keep(key, text)

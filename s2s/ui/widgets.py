@@ -174,30 +174,46 @@ def model_picker(ns: str, infos: list[models.ModelInfo], default: list[str] | No
     labels = {n: model_label(by_name[n]) for n in names}  # fixed now: format_func may run outside the script
     if multi:
         st.session_state[wkey] = [n for n in st.session_state[wkey] if n in by_name]
-        chosen = st.multiselect(t("w.models"), names, key=wkey, format_func=labels.get)
+        chosen = st.multiselect(t("w.models"), names, key=wkey, format_func=labels.get, placeholder=t("w.choose"))
     else:
         current = st.session_state[wkey]
         current = current[0] if isinstance(current, list) and current else current
         st.session_state[wkey] = current if current in by_name else names[0]
-        chosen = [st.selectbox(t("w.model"), names, key=wkey, format_func=labels.get)]
+        chosen = [st.selectbox(t("w.model"), names, key=wkey, format_func=labels.get, placeholder=t("w.choose_one"))]
     keep(key, list(chosen))
     return [by_name[n] for n in chosen]
 
 
 def decoding_controls(ns: str, allow_greedy: bool = True, default_beam: int = 5) -> tuple[int, float]:
-    """Greedy/beam choice, beam size and length penalty; returns (beam, length penalty)."""
-    beam = 1
+    """Greedy/beam choice, beam size and length penalty; returns (beam, length penalty).
+    The beam the page decodes with is kept under "<ns>.beam" (1: greedy), the slider's last
+    value under "<ns>.beam_size" (it comes back when one returns from greedy to beam)."""
+    ss, key = st.session_state, f"{ns}.beam"
+    kept = int(ss.get(key, 1 if allow_greedy else default_beam))
+    beam = kept
     if allow_greedy:
-        mode = keep(f"{ns}.mode", st.radio(t("w.decoding"), ["greedy", "beam"], horizontal=True,
-                                            format_func={m: t(f"w.{m}") for m in ("greedy", "beam")}.get, key=widget_key(f"{ns}.mode", "greedy")))
+        if f"w:{ns}.mode" not in ss:  # the radio follows the kept beam (a link's beam=3 is beam search)
+            ss[f"w:{ns}.mode"] = "beam" if kept > 1 else "greedy"
+        mode = st.radio(t("w.decoding"), ["greedy", "beam"], horizontal=True,
+                        format_func={m: t(f"w.{m}") for m in ("greedy", "beam")}.get, key=f"w:{ns}.mode")
+        beam = 1
     else:
         mode = "beam"
     if mode == "beam":
-        beam = keep(f"{ns}.beam", st.slider(t("w.beam_size"), 1 if not allow_greedy else 2, MAX_BEAM,
-                                             key=widget_key(f"{ns}.beam", default_beam)))
+        if f"w:{key}" not in ss:
+            ss[f"w:{key}"] = kept if kept > 1 or not allow_greedy else int(ss.get(f"{ns}.beam_size", default_beam))
+        beam = keep(f"{ns}.beam_size", st.slider(t("w.beam_size"), 1 if not allow_greedy else 2, MAX_BEAM,
+                                                 key=f"w:{key}"))
+    keep(key, int(beam))
     lp = keep(f"{ns}.lp", st.slider(t("w.lp"), 0.0, 2.0, step=0.1, help=t("w.lp.help"),
                                      key=widget_key(f"{ns}.lp", 1.0)))
     return int(beam), float(lp)
+
+
+def default_sentence() -> str:
+    """The sentence a page starts with in a new session: the pair's first short preset."""
+    src_lang = str(st.session_state.get("app.pair") or "eng-spa").split("-")[0]
+    return PRESETS.get(src_lang, PRESETS["eng"])["short"][0]
 
 
 def sentence_box(ns: str) -> str:
@@ -213,14 +229,17 @@ def sentence_box(ns: str) -> str:
         kind, text = o.split("|", 1)
         return f"[{t('w.preset.' + kind)}, {len(text.split())}w] {text}"
 
-    pkey = f"w:{ns}.preset"
+    pkey = widget_key(f"{ns}.preset", "")  # set from session state: a new language re-labels it
+    if st.session_state[pkey] not in options:  # another pair's preset
+        st.session_state[pkey] = ""
 
     def use_preset():
         choice = st.session_state.get(pkey) or ""
         if choice:
             st.session_state["w:" + key] = st.session_state[key] = choice.split("|", 1)[1]
 
-    st.selectbox(t("w.preset"), options, format_func={o: label(o) for o in options}.get, key=pkey, on_change=use_preset)
+    keep(f"{ns}.preset", st.selectbox(t("w.preset"), options, format_func={o: label(o) for o in options}.get,
+                                      key=pkey, on_change=use_preset, placeholder=t("w.choose_one")))
     default = st.session_state.get("app.sentence", presets["short"][0])
     text = st.text_area(t("w.sentence"), key=widget_key(key, default), height=90)
     st.button(t("w.run"), type="primary", key=f"w:{ns}.run")
@@ -261,14 +280,16 @@ def show_error(message: str, warning: bool = False) -> None:
 
 def require_text(text: str) -> None:
     """Stop the page with a plain message when `text` is empty or would be refused."""
+    from . import links  # links builds on this module
+
     if not text.strip():
         st.info(t("w.empty"))
-        st.stop()
+        links.stop()
     try:
         clean_text(text)
     except InputError as exc:
         show_error(t("w.input_error", msg=str(exc)), warning=True)
-        st.stop()
+        links.stop()
 
 
 def show_model_error(info: models.ModelInfo, error: Exception) -> None:
@@ -288,37 +309,3 @@ def show_source(pieces: list[str], unk_count: int) -> None:
 def translation_text(text: str) -> None:
     """A translation in large type; escaped, so markup in the output is shown as it is."""
     st.markdown("#### " + (escape_md(text) or "∅"))
-
-
-def read_query_params(ns: str) -> None:
-    """Once per session: take sentence, models, beam and lp from the URL (?text=..&models=a,b&beam=5&lp=1)."""
-    flag = f"{ns}.qp_read"
-    if st.session_state.get(flag):
-        return
-    st.session_state[flag] = True
-    qp = st.query_params
-    values: dict = {}
-    if qp.get("text"):
-        values["sentence"] = qp["text"]
-    if qp.get("models"):
-        values["models"] = [m for m in qp["models"].split(",") if m]
-    try:
-        if "beam" in qp:
-            beam = min(MAX_BEAM, max(1, int(qp["beam"])))
-            values["mode"] = "beam" if beam > 1 else "greedy"
-            if beam > 1:
-                values["beam"] = beam
-        if "lp" in qp:
-            values["lp"] = round(min(2.0, max(0.0, float(qp["lp"]))), 1)
-    except ValueError:
-        pass  # a hand-edited link with a bad number: keep the defaults
-    for name, value in values.items():
-        st.session_state[f"{ns}.{name}"] = value
-        st.session_state.pop(f"w:{ns}.{name}", None)
-
-
-def write_query_params(text: str, infos: list[models.ModelInfo], beam: int, lp: float) -> None:
-    """Put the view into the URL, so the address bar is a link that reproduces it."""
-    params = {"text": text, "models": ",".join(i.name for i in infos), "beam": str(beam), "lp": f"{lp:g}"}
-    if {k: st.query_params.get(k) for k in params} != params:
-        st.query_params.from_dict(params)

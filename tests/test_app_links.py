@@ -1,0 +1,184 @@
+"""Every page's view through its link (s2s/ui/links.py), with AppTest on the tiny checkpoints of
+tests/app_fixtures.py: a link sets the widgets, the page writes the same link back, the link
+reopened in a new session draws the same figures, a bad link says what it changed and never
+raises, and a new language re-labels the page and keeps the view.
+
+Every run goes through app.py, as in the served app (tests/conftest.py: _app_routed_by_app_py).
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_fixtures import tiny_env, tiny_root  # noqa: F401  (fixtures)
+from test_app_analysis_pages import evaluated_env, evaluated_root  # noqa: F401  (fixtures)
+from s2s.text import MAX_BEAM, MAX_CHARS
+from s2s.ui.strings import TEXT
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TIMEOUT = 180
+KO = TEXT["ko"]
+HTML = '<img src=x onerror="alert(1)"><b>bold</b>'
+
+# page -> (a non-default link, {(widget kind, key): the value that link gives it})
+VIEWS = {
+    "pages/1_translate.py": (
+        {"text": "The cat sleeps on the sofa.", "models": "eng-spa/dot,eng-spa/general,eng-spa/concat", "beam": "3",
+         "lp": "0.6", "a": "eng-spa/general", "b": "eng-spa/concat"},
+        {("text_area", "w:translate.sentence"): "The cat sleeps on the sofa.",
+         ("multiselect", "w:translate.models"): ["eng-spa/dot", "eng-spa/general", "eng-spa/concat"],
+         ("radio", "w:translate.mode"): "beam", ("slider", "w:translate.beam"): 3, ("slider", "w:translate.lp"): 0.6,
+         ("selectbox", "w:translate.diff_a"): "eng-spa/general", ("selectbox", "w:translate.diff_b"): "eng-spa/concat"}),
+    "pages/2_attention.py": (
+        {"text": "The cat sleeps on the sofa.", "models": "eng-spa/bahdanau,eng-spa/dot", "beam": "4", "lp": "0.4",
+         "hyp": "3", "level": "words"},
+        {("text_area", "w:attention.sentence"): "The cat sleeps on the sofa.",
+         ("multiselect", "w:attention.models"): ["eng-spa/bahdanau", "eng-spa/dot"], ("slider", "w:attention.beam"): 4,
+         ("slider", "w:attention.lp"): 0.4, ("selectbox", "w:attention.rank"): 3, ("radio", "w:attention.level"): "words"}),
+    "pages/3_beam.py": (
+        {"text": "The cat sleeps on the sofa.", "model": "eng-spa/general", "beam": "6", "hyp": "2", "alt_step": "2"},
+        {("text_area", "w:beam.sentence"): "The cat sleeps on the sofa.", ("selectbox", "w:beam.models"): "eng-spa/general",
+         ("slider", "w:beam.beam"): 6, ("selectbox", "w:beam.hyp"): 2, ("select_slider", "w:beam.alt_step"): 2}),
+    "pages/4_context.py": (
+        {"text": "I am hungry.\nI am tired.\nHe is hungry.", "model": "eng-spa/bahdanau", "traj": "I am tired."},
+        {("text_area", "w:context.lines"): "I am hungry.\nI am tired.\nHe is hungry.",
+         ("selectbox", "w:context.models"): "eng-spa/bahdanau", ("selectbox", "w:context.traj"): "I am tired."}),
+    "pages/6_step_player.py": (
+        {"text": "We will go to the beach.", "model": "eng-spa/general", "ref": "Iremos a la playa.", "feed": "forced",
+         "t": "3"},
+        {("text_area", "w:step.sentence"): "We will go to the beach.", ("selectbox", "w:step.models"): "eng-spa/general",
+         ("text_input", "w:step.reference"): "Iremos a la playa.", ("radio", "w:step.feed"): "forced",
+         ("select_slider", "w:step.t"): 3}),
+}
+BOTTLENECK = "pages/5_bottleneck.py"
+BOTTLENECK_VIEW = (
+    {"metric": "chrf", "dir": "b", "a": "eng-spa/bahdanau", "b": "eng-spa/vanilla", "quick": "0", "n": "7"},
+    {("radio", "w:bottleneck.metric"): "chrf", ("radio", "w:bottleneck.dir"): "b",
+     ("selectbox", "w:bottleneck.a"): "eng-spa/bahdanau", ("selectbox", "w:bottleneck.b"): "eng-spa/vanilla",
+     ("checkbox", "w:bottleneck.quick"): False, ("number_input", "w:bottleneck.quick_n"): 7})
+
+
+def open_link(page: str, query: dict) -> AppTest:
+    """A new session (a fresh browser) opening `page` with the link's query parameters."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page(page)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def warnings(at: AppTest) -> list[str]:
+    return [w.value.replace("\\", "") for w in at.warning]
+
+
+def widget(at: AppTest, kind: str, key: str):
+    return getattr(at, kind)(key=key)
+
+
+def check_view(at: AppTest, expected: dict) -> None:
+    assert not at.exception, at.exception
+    for (kind, key), value in expected.items():
+        got = widget(at, kind, key).value
+        assert got == (pytest.approx(value) if isinstance(value, float) else value), (key, got)
+
+
+def check_link(page, query, expected):
+    at = open_link(page, query)
+    check_view(at, expected)
+    assert not warnings(at) or all("link" not in w for w in warnings(at)), warnings(at)
+    assert dict(at.query_params) == query  # the page writes the link it was opened with
+    again = open_link(page, dict(at.query_params))  # the link, in a fresh session
+    check_view(again, expected)
+    assert charts(again) and charts(again)[0]["data"] == charts(at)[0]["data"]
+    return at
+
+
+@pytest.mark.parametrize("page", list(VIEWS))
+def test_a_link_sets_every_widget_and_reopens_the_same_view(tiny_env, page):
+    check_link(page, *VIEWS[page])
+
+
+def test_the_bottleneck_link(evaluated_env):
+    check_link(BOTTLENECK, *BOTTLENECK_VIEW)
+
+
+def test_a_changed_widget_changes_the_link_and_defaults_stay_out(tiny_env):
+    at = open_link("pages/3_beam.py", {})
+    assert dict(at.query_params) == {}  # the default view: a bare address
+    at.slider(key="w:beam.beam").set_value(7).run()
+    assert dict(at.query_params) == {"beam": "7"}
+    at.selectbox(key="w:beam.hyp").set_value(5).run()
+    assert dict(at.query_params) == {"beam": "7", "hyp": "5"}
+    at.slider(key="w:beam.beam").set_value(4).run()  # the default beam again; hypothesis 5 of 4 is gone
+    assert not at.exception and dict(at.query_params) == {"hyp": "4"}
+    assert not warnings(at)  # the user's own change is not the link's problem
+
+
+def test_the_global_keys_in_every_link(tiny_env):
+    at = open_link("pages/6_step_player.py", {"lang": "ko", "projector": "1", "pair": "eng-spa"})
+    assert not at.exception and at.title[0].value == "한 시점씩 보기"
+    assert at.toggle(key="w:app.large").value is True and at.radio(key="w:app.lang").value == "ko"
+    assert dict(at.query_params) == {"lang": "ko", "projector": "1"}  # the pair is the default one
+    at.toggle(key="w:app.large").set_value(False).run()
+    assert dict(at.query_params) == {"lang": "ko"}
+
+
+BAD = {
+    "pages/1_translate.py": ({"models": "eng-spa/nope,eng-spa/bahdanau", "beam": "999", "lp": "0.5"},
+                             ["eng-spa/nope", f"beam 999 is out of range 1–{MAX_BEAM}: using {MAX_BEAM}"]),
+    "pages/2_attention.py": ({"hyp": "9", "beam": "3", "level": HTML},
+                             ["hyp 9 is out of range 1–3: using 3", f"level “{HTML[:39]}…”"]),
+    "pages/3_beam.py": ({"model": "x,eng-spa/dot,eng-spa/general", "text": "y" * 5000, "beam": "abc"},
+                        ["left out: x.", "kept the first 1", f"5000 characters, more than {MAX_CHARS}",
+                         "beam “abc” is not a whole number: using 4"]),
+    "pages/4_context.py": ({"traj": "Not one of them.", "model": "eng-spa/<script>,eng-spa/bahdanau"},
+                           ["traj “Not one of them.” is not one of the choices here", "eng-spa/<script>"]),
+    "pages/6_step_player.py": ({"t": "500", "feed": "forced", "lang": "xx", "projector": "maybe"},
+                               ["t 500 is out of range 1–", "feed “forced”", "lang “xx”", "projector “maybe”"]),
+}
+
+
+@pytest.mark.parametrize("page", list(BAD))
+def test_a_bad_link_says_what_it_changed_and_never_raises(tiny_env, page):
+    query, said = BAD[page]
+    at = open_link(page, query)
+    assert not at.exception, at.exception
+    shown = " | ".join(warnings(at))
+    for fragment in said:
+        assert fragment in shown, (fragment, shown)
+    for element in (*at.markdown, *at.warning, *at.caption, *at.error):
+        assert not re.search(r"(?<!\\)<(script|img)", element.value), element.value  # escaped: shown, never run
+    assert at.title and (charts(at) or at.warning)  # the page works on with what it could use
+
+
+def test_a_bad_links_messages_stay_until_the_view_changes_and_follow_the_language(tiny_env):
+    at = open_link("pages/1_translate.py", {"beam": "999"})
+    assert any("out of range" in w for w in warnings(at))
+    at.run()
+    assert any("out of range" in w for w in warnings(at))  # a rerun alone keeps them
+    at.radio(key="w:app.lang").set_value("ko").run()
+    assert any("범위" in w for w in warnings(at))  # in the new language
+    at.slider(key="w:translate.lp").set_value(0.5).run()
+    assert not [w for w in warnings(at) if "범위" in w]  # the view changed: the link is no longer the view
+
+
+def test_switching_the_language_relabels_everything_and_keeps_the_view(tiny_env):
+    page, (query, expected) = "pages/2_attention.py", VIEWS["pages/2_attention.py"]
+    at = open_link(page, query)
+    before = charts(at)[0]["data"]
+    assert at.selectbox(key="w:attention.preset").options[0] == "— pick a preset —"
+    at.radio(key="w:app.lang").set_value("ko").run()
+    check_view(at, expected)
+    assert at.title[0].value == "어텐션"
+    assert at.selectbox(key="w:attention.preset").options[0] == "— 예시 선택 —"
+    assert at.selectbox(key="w:attention.preset").value == ""  # still "none picked"
+    assert at.radio(key="w:attention.level").options == [KO["at.pieces"], KO["at.words"]]
+    assert charts(at)[0]["data"][0]["z"] == before[0]["z"]
+    assert dict(at.query_params) == {**query, "lang": "ko"}
