@@ -182,3 +182,18 @@ def test_switching_the_language_relabels_everything_and_keeps_the_view(tiny_env)
     assert at.radio(key="w:attention.level").options == [KO["at.pieces"], KO["at.words"]]
     assert charts(at)[0]["data"][0]["z"] == before[0]["z"]
     assert dict(at.query_params) == {**query, "lang": "ko"}
+
+
+def test_a_bad_beam_does_not_discard_a_good_length_penalty(tiny_env):
+    at = open_link("pages/1_translate.py", {"beam": "abc", "lp": "0.5"})
+    assert not at.exception
+    assert at.slider(key="w:translate.lp").value == 0.5 and at.radio(key="w:translate.mode").value == "greedy"
+    assert any("beam “abc” is not a whole number: using 1" in w for w in warnings(at))
+    assert dict(at.query_params) == {"lp": "0.5"}
+
+
+def test_the_app_benchmark_knows_the_sentence_a_link_leaves_out():
+    from s2s.tools.bench_app import DEFAULT_TEXT
+    from s2s.ui.widgets import PRESETS
+
+    assert DEFAULT_TEXT == PRESETS["eng"]["short"][0]

@@ -37,7 +37,10 @@ DONE_JS = """([n, m]) => !document.querySelector('[data-testid="stStatusWidget"]
   && !document.querySelector('[data-stale="true"]')
   && document.querySelectorAll('[data-testid="stMarkdownContainer"] h4').length >= n
   && document.querySelectorAll('.js-plotly-plot').length >= m"""
-TEXT_DONE_JS = f"""([n, m, text]) => new URLSearchParams(location.search).get('text') === text && ({DONE_JS})([n, m])"""
+# a link leaves out what is the default (s2s/ui/links.py): no text= is the home page's first preset
+DEFAULT_TEXT = "I am hungry."
+TEXT_DONE_JS = (f"""([n, m, text]) => (new URLSearchParams(location.search).get('text') ?? {DEFAULT_TEXT!r}) === text"""
+                f""" && ({DONE_JS})([n, m])""")
 # a promise of the time (ms since the epoch) of the first frame drawn once ready() holds, checked at
 # every change of the page (nothing polls it from outside); rejected with "<what> in <ms> ms" after ms
 _FRAME_WHEN = """(ready, ms, what) => new Promise((resolve, reject) => {
