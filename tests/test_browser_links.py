@@ -131,6 +131,7 @@ def test_every_page_is_a_link_that_reopens_the_same_view(evaluated_tiny_root):
             bench_app.wait_done(page, 0, 1)
             shown = view(page)
             assert KO["w.preset.none"] in shown["select"] and EN["w.preset.none"] not in shown["select"]
+            assert KO["w.greedy"] in shown["radio"] and EN["w.greedy"] not in shown["radio"]  # options too
             assert shown["text"][0] == SENTENCE
             context.close()
         finally:
