@@ -8,11 +8,20 @@ from s2s import embeddings as em
 from s2s import figures
 from s2s.errors import InputError
 from s2s.ui import embedding_data as data
-from s2s.ui import models, page_data, widgets
+from s2s.text import MAX_CHARS
+from s2s.ui import links, models, page_data, widgets
 from s2s.ui.strings import t
 
 NS = "embeddings"
 LANGS = ("eng", "spa")
+SCHEMA = links.Schema(NS, (
+    links.choices("models", f"{NS}.models"),
+    links.text("word", f"{NS}.word", MAX_CHARS, default="dog"),
+    links.integer("k", f"{NS}.k", 3, 30, default=10),
+    links.text("words", f"{NS}.list.lines", 20 * MAX_CHARS, lines=True),  # the word list of the map
+    links.choice("map", f"{NS}.map_model", late=True),
+    links.text("pairs", f"{NS}.pairs", 20 * MAX_CHARS, lines=True),
+))
 
 
 def neighbour_table(rows: list[dict]) -> pd.DataFrame:
@@ -23,6 +32,9 @@ def neighbour_table(rows: list[dict]) -> pd.DataFrame:
 infos = widgets.pair_models(models.catalog())
 st.title(t("em.title"))
 widgets.intro(t("em.intro"))
+links.read(SCHEMA, choices={"models": [i.name for i in infos], "map": [i.name for i in infos]},
+           defaults={"models": widgets.default_models(infos), "words": "\n".join(next(iter(em.WORD_LISTS.values()))),
+                     "pairs": "\n".join(f"{a} = {b}" for a, b in em.PAIRS)})
 chosen = widgets.model_picker(NS, infos)
 loaded = []
 for info in chosen:
@@ -33,7 +45,7 @@ for info in chosen:
         loaded.append(info)
 if not loaded:
     st.info(t("em.no_model"))
-    st.stop()
+    links.stop()
 
 # ----- neighbours of one word, per model ------------------------------------------------------
 st.subheader(t("em.neighbours"))
@@ -72,9 +84,7 @@ with left:
                                t("em.list.preset.none"))
 with right:
     by_name = {i.name: i for i in loaded}
-    mkey = widgets.widget_key(f"{NS}.map_model", loaded[-1].name)
-    if st.session_state[mkey] not in by_name:
-        st.session_state[mkey] = loaded[-1].name
+    mkey = links.settle(SCHEMA, "map", list(by_name), loaded[-1].name)
     labels = {n: widgets.model_label(i) for n, i in by_name.items()}
     map_info = by_name[widgets.keep(f"{NS}.map_model", st.selectbox(t("em.map_model"), list(by_name), key=mkey,
                                                                       format_func=labels.get))]

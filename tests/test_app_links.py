@@ -52,6 +52,13 @@ VIEWS = {
         {("text_area", "w:step.sentence"): "We will go to the beach.", ("selectbox", "w:step.models"): "eng-spa/general",
          ("text_input", "w:step.reference"): "Iremos a la playa.", ("radio", "w:step.feed"): "forced",
          ("select_slider", "w:step.t"): 3}),
+    "pages/8_embeddings.py": (
+        {"models": "eng-spa/bahdanau,eng-spa/dot", "word": "house", "k": "5", "words": "cat\ndog\nperro",
+         "map": "eng-spa/bahdanau", "pairs": "cat = gato"},
+        {("multiselect", "w:embeddings.models"): ["eng-spa/bahdanau", "eng-spa/dot"],
+         ("text_input", "w:embeddings.word"): "house", ("slider", "w:embeddings.k"): 5,
+         ("text_area", "w:embeddings.list.lines"): "cat\ndog\nperro", ("selectbox", "w:embeddings.map_model"): "eng-spa/bahdanau",
+         ("text_area", "w:embeddings.pairs"): "cat = gato"}),
 }
 BOTTLENECK = "pages/5_bottleneck.py"
 BOTTLENECK_VIEW = (
