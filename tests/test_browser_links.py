@@ -72,6 +72,8 @@ STEPS = {
     "bottleneck": (lambda p: (click_radio(p, "chrF"), click_radio(p, EN["bn.dir.b"])), ["metric=chrf", "dir=b"], 2),
     "step_player": (lambda p: (type_text(p, SENTENCE), p.get_by_role("button", name=EN["sp.next"]).click()),
                     ["text=The+cat", "t=2"], 2),
+    "embeddings": (lambda p: (p.locator('[data-testid="stMain"] [data-testid="stTextInput"] input').first.fill("house"),
+                              p.keyboard.press("Enter")), ["word=house"], 1),
 }
 
 
