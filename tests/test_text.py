@@ -25,7 +25,7 @@ def test_clean_text_normalises_space_and_unicode():
 
 @pytest.mark.parametrize("text", ["", " ", "\t\n ", "\u00a0\u2003"])
 def test_empty_text_is_refused(text):
-    with pytest.raises(InputError, match="empty"):
+    with pytest.raises(InputError, match="^text is empty$"):
         clean_text(text)
 
 
@@ -47,7 +47,7 @@ def test_whitespace_controls_are_allowed():
 
 @pytest.mark.parametrize("value", [None, b"bytes", 42, ["a"]])
 def test_non_text_is_refused(value):
-    with pytest.raises(InputError, match="expected text"):
+    with pytest.raises(InputError, match=f"^expected text, got {type(value).__name__}$"):
         clean_text(value)
 
 
@@ -59,6 +59,15 @@ def test_length_limit_applies_after_normalisation():
     assert clean_text("   " + "a " * (MAX_CHARS // 2) + "   ") == ("a " * (MAX_CHARS // 2)).strip()
     with pytest.raises(InputError, match="too long"):
         clean_text("y" * (50 * MAX_CHARS))
+
+
+def test_raw_size_limit_is_twenty_times_the_character_limit():
+    """Past 20 x MAX_CHARS raw characters the text is refused before it is normalised (the count
+    is the raw length); up to there, whitespace that normalisation removes does not count."""
+    raw = 20 * MAX_CHARS
+    assert clean_text("a" + " " * (raw - 1)) == "a"
+    with pytest.raises(InputError, match=f"^text is too long: {raw + 1} characters \\(limit {MAX_CHARS}\\)$"):
+        clean_text("a" + " " * raw)
 
 
 # ----- bounds --------------------------------------------------------------------------------
@@ -108,6 +117,10 @@ def test_max_output_len():
         # a bare ▁ that nothing fills is shown as ▁, never as an empty word
         (["▁a", "▁", "▁b", "▁"], ["a", "▁", "b", "▁"], [0, 1, 2, 3]),
         (["</s>", "</s>"], ["</s>", "</s>"], [0, 1]),
+        # special means <...> with something inside: "<>", "<a" and "b>" are ordinary pieces
+        (["▁x", "<>", "y"], ["x<>y"], [0, 0, 0]),
+        (["▁x", "<a", "y"], ["x<ay"], [0, 0, 0]),
+        (["▁x", "b>", "y"], ["xb>y"], [0, 0, 0]),
     ],
 )
 def test_pieces_to_words_examples(pieces, words, index):
