@@ -14,6 +14,8 @@ from streamlit.testing.v1 import AppTest
 from app_fixtures import shipped_root, tiny_env, tiny_root  # noqa: F401  (fixtures)
 from s2s import checkpoint, translate
 from s2s.text import MAX_CHARS
+from s2s.ui.strings import t
+from test_escaping import shown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["pages/1_translate.py", "pages/2_attention.py", "pages/3_beam.py"]
@@ -127,16 +129,30 @@ def test_korean_ui(tiny_env):
 @pytest.mark.parametrize("text", ["", "   ", "x" * (MAX_CHARS + 1), "<script>alert(1)</script>", "I love 🍕 pizza",
                                   "안녕하세요 반갑습니다", "**bold** [link](javascript:alert(1)) :red[x] $x$"])
 def test_bad_input_shows_a_message(tiny_env, text):
+    """Each input gets its own message: empty -> the empty-box hint and nothing else; over the limit
+    -> the length refusal and nothing else; otherwise a translation per model, the unknown-piece
+    warning exactly when the tokenizer has no piece for some characters, and the vanilla model's
+    statement."""
     at = new_app().run()
     at.text_area(key="w:translate.sentence").input(text).run()
     assert not at.exception
-    assert messages(at), "a message should explain the input"
+    shown_errors = [shown(e.value) for e in (*at.error, *at.warning)]
+    if not text.strip():
+        assert [i.value for i in at.info] == [t("w.empty")] and not shown_errors and not translations(at)
+    elif len(text) > MAX_CHARS:
+        assert shown_errors == [t("w.input_error", msg=f"text is too long: {len(text)} characters (limit {MAX_CHARS})")]
+        assert not at.info and not translations(at)
+    else:
+        unk = translate.translate(checkpoint.load(tiny_env / "eng-spa" / "vanilla"), text).unk_count
+        assert unk > 0 if "<" in text or "🍕" in text or "안녕" in text else True
+        assert shown_errors == ([t("w.unk", n=unk)] if unk else [])
+        # the vanilla model's statement; one attention model, so no difference heatmap
+        assert [i.value for i in at.info] == [t("tr.no_attention"), t("tr.diff.need_two")]
+        assert len(translations(at)) == 2
     for element in (*at.markdown, *at.error, *at.warning, *at.caption):
-        assert "<script>" not in element.value  # user text never reaches markdown unescaped
-    if "<" in text or "🍕" in text or "안녕" in text:
-        assert any("unknown" in w.value for w in at.warning)  # unk_count warning
+        assert "<script>" not in element.value
     at.text_area(key="w:translate.sentence").input("I am hungry.").run()  # the page stays usable
-    assert not at.exception and len(translations(at)) == 2
+    assert not at.exception and len(translations(at)) == 2 and not at.warning
 
 
 def test_broken_checkpoint_named_error_others_work(tiny_env):
