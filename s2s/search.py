@@ -64,7 +64,6 @@ def length_penalty(length: int, alpha: float) -> float:
     return ((5.0 + length) / 6.0) ** alpha
 
 
-@torch.inference_mode()
 def _start(model: Seq2Seq, src_ids: list[int], block=()):
     """Encode one source; `block`ed positions leave the attention mask (InputError if not valid)."""
     block = check_block(block, len(src_ids), model.cfg.family == "vanilla")
@@ -103,7 +102,6 @@ def _hypothesis(model, tokenizer, ids, log_probs, outs: list[StepOut], rows: lis
     )
 
 
-@torch.inference_mode()
 def greedy_search(
     model: Seq2Seq, tokenizer, src_ids: list[int], max_len: int, alpha: float = 1.0, block=(),
     override: Override | None = None,
@@ -133,7 +131,6 @@ def greedy_search(
     return SearchOutput([hyp], tree)
 
 
-@torch.inference_mode()
 def beam_search(
     model: Seq2Seq, tokenizer, src_ids: list[int], beam: int, max_len: int, alpha: float = 1.0, block=(),
     override: Override | None = None,
@@ -198,3 +195,10 @@ def beam_search(
         )
     hyps.sort(key=lambda h: h.norm_score, reverse=True)
     return SearchOutput(hyps, tree)
+
+
+# no autograd records while searching; wrapped here rather than with decorator syntax so that
+# mutation testing (mutmut skips decorated functions) reaches the search code (docs/testing.md)
+_start = torch.inference_mode()(_start)
+greedy_search = torch.inference_mode()(greedy_search)
+beam_search = torch.inference_mode()(beam_search)

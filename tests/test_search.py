@@ -223,3 +223,11 @@ def test_alpha_zero_ranks_by_raw_score_and_alpha_changes_norm_only():
     # the search itself (by raw scores) is the same; only the final ranking may change
     assert raw.tree == lp.tree
     assert Counter(tuple(h.ids) for h in raw.hypotheses) == Counter(tuple(h.ids) for h in lp.hypotheses)
+
+
+def test_search_records_no_autograd_even_for_a_trainable_model():
+    """Both searches run without autograd: a model whose weights require grad (one being trained,
+    or a live-training page) still decodes, and what comes back carries no graph."""
+    model = _model("bahdanau-gru").requires_grad_(True)
+    for out in (greedy_search(model, TOK, SOURCES[0], max_len=6), beam_search(model, TOK, SOURCES[0], beam=3, max_len=6)):
+        assert out.hypotheses and all(h.attention is not None for h in out.hypotheses)
