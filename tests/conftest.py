@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from ci_policy import pytest_runtest_makereport, pytest_terminal_summary  # noqa: F401  (hooks: CI=true)
 from s2s import checkpoint
 from s2s.config import ModelConfig
 from s2s.model import Seq2Seq
