@@ -195,3 +195,30 @@ def test_pages_render_on_shipped_checkpoints(monkeypatch, page):
         at.switch_page(page).run()
     assert not at.exception and at.title
     assert translations(at) or charts(at)
+
+
+def test_inputs_are_kept_across_a_language_change(tiny_env):
+    """Every label changes with the language, so every widget is rebuilt: what was typed and
+    chosen stays, here and on a page visited before, and the results are the same."""
+    at = new_app().run()
+    at.switch_page(PAGES[2]).run()
+    at.text_area(key="w:beam.sentence").input("Where is the station?").run()
+    at.slider(key="w:beam.beam").set_value(3).run()
+    at.switch_page("app.py").run()  # the home page through app.py, with the sidebar
+    at.text_area(key="w:translate.sentence").input("The dog drinks water.").run()
+    at.multiselect(key="w:translate.models").set_value(["eng-spa/concat", "eng-spa/dot"]).run()
+    at.radio(key="w:translate.mode").set_value("beam").run()
+    at.slider(key="w:translate.beam").set_value(4).run()
+    at.slider(key="w:translate.lp").set_value(0.5).run()
+    before = translations(at)
+    at.radio(key="w:app.lang").set_value("ko").run()
+    assert not at.exception and at.title[0].value == "번역과 비교"
+    assert at.text_area(key="w:translate.sentence").value == "The dog drinks water."
+    assert at.multiselect(key="w:translate.models").value == ["eng-spa/concat", "eng-spa/dot"]
+    assert at.radio(key="w:translate.mode").value == "beam"
+    assert at.slider(key="w:translate.beam").value == 4 and at.slider(key="w:translate.lp").value == 0.5
+    assert translations(at) == before and len(before) == 2
+    at.switch_page(PAGES[2]).run()
+    assert not at.exception and at.title[0].value == "빔 서치"
+    assert at.text_area(key="w:beam.sentence").value == "Where is the station?"
+    assert at.slider(key="w:beam.beam").value == 3 and len(at.dataframe[0].value) == 3
