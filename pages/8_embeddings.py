@@ -66,7 +66,7 @@ else:
                 widgets.show_error(t("em.word_error", msg=str(exc)), warning=True)
                 continue
             first = results[None]
-            st.caption(t("em.pieces", pieces=" ".join(first["pieces"]), n=len(first["pieces"])))
+            st.caption(t("em.pieces", pieces=widgets.escape_md(" ".join(first["pieces"])), n=len(first["pieces"])))
             if first["unk"]:
                 widgets.show_error(t("em.unk", n=first["unk"]), warning=True)
             tabs = st.tabs([t("em.tab.all"), t("em.tab.eng"), t("em.tab.spa")])
@@ -105,7 +105,7 @@ else:
             result["coords"], result["words"], marked=[lang == "spa" for lang in result["langs"]],
             names={"typed": t("em.legend.words")}, x_title=t("cv.axis", i=1, e=e1), y_title=t("cv.axis", i=2, e=e2),
             large=widgets.large()), key=f"{NS}.map", filename="embeddings-pca")
-        st.caption(t("em.map.cap", model=map_info.short, e1=e1, e2=e2))
+        st.caption(t("em.map.cap", model=widgets.escape_md(map_info.short), e1=e1, e2=e2))
         widgets.show_figure(figures.similarity_heatmap(result["cosine"], result["words"], colorbar_title=t("cv.cosine"),
                                                        large=widgets.large()), key=f"{NS}.cos", filename="embeddings-cosine")
         st.caption(t("cv.similarity.cap"))
@@ -119,7 +119,7 @@ cols[1].metric(t("em.onehot.dim"), f"{facts['dim']:,}")
 cols[2].metric(t("em.onehot.params"), f"{facts['dense_parameters']:,}")
 cols[3].metric(t("em.onehot.share"), f"{facts['embedding_share']:.0%}")
 st.markdown(t("em.onehot.text", v=facts["vocab_size"], d=facts["dim"], zeros=facts["one_hot_zero_share"],
-              entries=facts["one_hot_matrix_entries"], params=facts["dense_parameters"], model=map_info.short))
+              entries=facts["one_hot_matrix_entries"], params=facts["dense_parameters"], model=widgets.escape_md(map_info.short)))
 if "pair" in facts:
     st.markdown(t("em.onehot.pair", a=facts["pair"][0], b=facts["pair"][1], hot=facts["one_hot_cosine"],
                   dense=facts["dense_cosine"]))
@@ -149,4 +149,5 @@ else:
                     t("em.col.rank_back"): [r["rank_back"] for r in rows]}), hide_index=True, width="stretch")
                 best = min(rows, key=lambda r: r["rank"])
                 st.caption(t("em.pairs.cap", of=rows[0]["of"], median=int(pd.Series([r["rank"] for r in rows]).median()),
-                             word=best["word"], translation=best["translation"], rank=best["rank"]))
+                             word=widgets.escape_md(best["word"]), translation=widgets.escape_md(best["translation"]),
+                             rank=best["rank"]))

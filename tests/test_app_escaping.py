@@ -11,7 +11,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_fixtures import tiny_root  # noqa: F401  (fixture)
+from s2s.tokenizer import Tokenizer
 from test_escaping import shown
+from tiny import TOKENIZER
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 NAME = "**b**_[a](b)<script>x"  # a working Bahdanau checkpoint under this directory name
@@ -83,4 +85,21 @@ def test_model_names_in_the_bottleneck_page_list(hostile_env):
     assert not at.exception
     items = [shown(m.value.removeprefix("- ")) for m in at.markdown if m.value.startswith("- ")]
     assert f"{NAME}: not evaluated yet" in items and f"{BROKEN}: not evaluated yet" in items
+    no_raw_markup(at)
+
+
+def test_model_names_and_typed_words_on_the_embeddings_page(hostile_env):
+    at = AppTest.from_file(APP, default_timeout=180).run().switch_page("pages/8_embeddings.py").run()
+    at.multiselect(key="w:embeddings.models").set_value([f"eng-spa/{NAME}"]).run()
+    at.text_input(key="w:embeddings.word").input("**dog**").run()
+    at.text_area(key="w:embeddings.pairs").input("**dog** = [perro](x)\n<b>cat</b> = gato\ndog = perro").run()
+    assert not at.exception
+    texts = [m.value for m in (*at.caption, *at.markdown)]
+    tok = Tokenizer.load(TOKENIZER)
+    pieces = tok.pieces(tok.encode("**dog**"))
+    assert "<unk>" in pieces
+    assert [shown(c) for c in texts if c.startswith("Pieces")] == [f"Pieces ({len(pieces)}): {' '.join(pieces)}"]
+    assert any(f"embedding vectors in {NAME} (PC 1" in shown(c) for c in texts if c.startswith("PCA"))
+    onehot = [m.value for m in at.markdown if "one-hot" in m.value]
+    assert onehot and f"{NAME}'s" in onehot[0].replace("\\", "") and "<script>" not in onehot[0]
     no_raw_markup(at)
