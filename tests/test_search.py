@@ -117,6 +117,10 @@ def _check_tree(out, beam, max_len):
         children_parents = {n.parent for n in tree if n.step == step + 1}
         if step < last:
             assert children_parents == kept  # every kept node is expanded, nothing else
+            # each expansion proposes the free places' worth of tokens, pruned ones included
+            width = min(beam - finished_before - sum(n.fate == "finished" for n in chosen), TOK.vocab_size)
+            per_parent = Counter(n.parent for n in tree if n.step == step + 1)
+            assert set(per_parent.values()) == {width}, (step, per_parent)
         finished_before += sum(n.fate == "finished" for n in chosen)
     # the final hypotheses are exactly the finished nodes plus the live ones at the bound
     ends = [n for n in tree if n.fate == "finished" or (n.fate == "kept" and n.step == max_len)]
@@ -231,3 +235,12 @@ def test_search_records_no_autograd_even_for_a_trainable_model():
     model = _model("bahdanau-gru").requires_grad_(True)
     for out in (greedy_search(model, TOK, SOURCES[0], max_len=6), beam_search(model, TOK, SOURCES[0], beam=3, max_len=6)):
         assert out.hypotheses and all(h.attention is not None for h in out.hypotheses)
+
+
+def test_default_length_penalty_is_one():
+    """alpha defaults to 1.0 (GNMT's penalty, as the README and the app's slider say)."""
+    model = _model("bahdanau-gru", eos_bias=2.5)
+    for search, extra in ((greedy_search, {}), (beam_search, {"beam": 3})):
+        default = search(model, TOK, SOURCES[0], max_len=8, **extra)
+        for h, h1 in zip(default.hypotheses, search(model, TOK, SOURCES[0], max_len=8, alpha=1.0, **extra).hypotheses):
+            assert h.norm_score == h1.norm_score == pytest.approx(h.score / length_penalty(len(h.ids), 1.0))
