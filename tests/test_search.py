@@ -239,8 +239,9 @@ def test_search_records_no_autograd_even_for_a_trainable_model():
 
 def test_default_length_penalty_is_one():
     """alpha defaults to 1.0 (GNMT's penalty, as the README and the app's slider say)."""
-    model = _model("bahdanau-gru", eos_bias=2.5)
+    model = _model("bahdanau-gru", eos_bias=1.0)
     for search, extra in ((greedy_search, {}), (beam_search, {"beam": 3})):
         default = search(model, TOK, SOURCES[0], max_len=8, **extra)
+        assert all(len(h.ids) > 1 for h in default.hypotheses)  # lp(1) is 1 for any alpha
         for h, h1 in zip(default.hypotheses, search(model, TOK, SOURCES[0], max_len=8, alpha=1.0, **extra).hypotheses):
             assert h.norm_score == h1.norm_score == pytest.approx(h.score / length_penalty(len(h.ids), 1.0))
