@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from app_fixtures import shipped_root, tiny_env, tiny_root  # noqa: F401  (fixtures)
 from s2s import checkpoint, translate
 from s2s.text import MAX_CHARS
+from s2s.ui import widgets
 from s2s.ui.strings import t
 from test_escaping import shown
 
@@ -147,7 +148,9 @@ def test_bad_input_shows_a_message(tiny_env, text):
         assert unk > 0 if "<" in text or "🍕" in text or "안녕" in text else True
         assert shown_errors == ([t("w.unk", n=unk)] if unk else [])
         # the vanilla model's statement; one attention model, so no difference heatmap
-        assert [i.value for i in at.info] == [t("tr.no_attention"), t("tr.diff.need_two")]
+        cards = [t("w.card.none", cmd=widgets.escape_md(f"python -m s2s card {tiny_env / 'eng-spa' / m}"))
+                 for m in ("vanilla", "bahdanau")]  # the tiny checkpoints have no model card
+        assert sorted(i.value for i in at.info) == sorted([*cards, t("tr.no_attention"), t("tr.diff.need_two")])
         assert len(translations(at)) == 2
     for element in (*at.markdown, *at.error, *at.warning, *at.caption):
         assert "<script>" not in element.value
@@ -204,7 +207,7 @@ def test_inputs_are_kept_across_a_language_change(tiny_env):
     at.switch_page(PAGES[2]).run()
     at.text_area(key="w:beam.sentence").input("Where is the station?").run()
     at.slider(key="w:beam.beam").set_value(3).run()
-    at.switch_page("app.py").run()  # the home page through app.py, with the sidebar
+    at.switch_page(PAGES[0]).run()  # the home page (every run goes through app.py: conftest)
     at.text_area(key="w:translate.sentence").input("The dog drinks water.").run()
     at.multiselect(key="w:translate.models").set_value(["eng-spa/concat", "eng-spa/dot"]).run()
     at.radio(key="w:translate.mode").set_value("beam").run()

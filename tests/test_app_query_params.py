@@ -40,7 +40,7 @@ def controls(at: AppTest) -> tuple[str, int | None, float]:
     ({"beam": "-4", "lp": "-1"}, ("greedy", None, 0.0)),
     ({"beam": "1", "lp": "0.04"}, ("greedy", None, 0.0)),  # lp on the slider's 0.1 grid
     ({"beam": "2", "lp": "nan"}, ("beam", 2, 1.0)),
-    ({"lp": "inf"}, ("greedy", None, 2.0)),
+    ({"lp": "inf"}, ("greedy", None, 1.0)),  # not a number on the slider: the default
 ])
 def test_bad_numbers_are_clamped_or_dropped_one_by_one(tiny_env, query, expected):
     at = open_with({"text": "I am hungry.", **query})
@@ -74,8 +74,10 @@ def test_text_parameter_is_text(tiny_env):
         assert "<script>" not in element.value
     long = open_with({"text": "x" * 5000})
     assert not long.exception
-    assert [shown(w.value) for w in long.warning] == [
-        t("w.input_error", msg=f"text is too long: 5000 characters (limit {MAX_CHARS})")]
+    # the link's text is cut to the box's limit, with a message; the cut text is then refused for its pieces
+    assert long.text_area(key="w:translate.sentence").value == "x" * MAX_CHARS
+    assert [shown(w.value) for w in long.warning][0] == t("ln.too_long", name="text", n=5000, limit=MAX_CHARS)
+    assert not [m for m in long.markdown if m.value.startswith("#### ")]  # nothing translated
 
 
 def test_a_link_is_read_once_per_session(tiny_env):

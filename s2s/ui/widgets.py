@@ -146,7 +146,7 @@ def model_card(info: models.ModelInfo) -> None:
     with st.expander(t("w.card")):
         st.caption(t("w.card.file", path=escape_md(f"{info.path}/README.md")))
         if text is None:
-            st.info(t("w.card.none", cmd=f"python -m s2s card {info.path}"))
+            st.info(t("w.card.none", cmd=escape_md(f"python -m s2s card {info.path}")))
         else:
             st.markdown(text)  # written by `s2s card` from the card; no HTML is rendered
 
