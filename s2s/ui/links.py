@@ -41,7 +41,7 @@ from .link_schema import (MISSING, Field, Problem, Schema, choice, choices, clam
 from .strings import LANG_KEY, LANGS, t
 
 __all__ = ["Schema", "Field", "text", "integer", "number", "flag", "choice", "choices", "begin", "read", "settle",
-           "stop", "finish", "GLOBAL"]
+           "settle_many", "stop", "finish", "GLOBAL"]
 
 PAIR_KEY = "app.pair"
 GLOBAL = (choice("lang", LANG_KEY, LANGS, default="en"), choice("pair", PAIR_KEY),
@@ -133,6 +133,34 @@ def settle(schema: Schema, key: str, allowed, default) -> str:
         ss.setdefault(_key(schema.page, "problems"), []).append(problem)
         ss.pop(_key(schema.page, "first"), None)  # the view with the message starts now
     taken.discard(key)  # settled once: a later clamp follows the user's own changes, not the link
+    if used != value or wkey not in ss:
+        ss[wkey] = used
+    ss[f.state] = used
+    return wkey
+
+
+def settle_many(schema: Schema, key: str, allowed, default: list) -> str:
+    """`settle` for a late `choices` field (the pieces of a sentence to block): the values of the link
+    or the widget that are in `allowed` (compared as text: a link's "3" is the piece 3), in their order;
+    the others are dropped, with a message when they came from the link. Returns the widget's key."""
+    f = next(f for f in schema.fields if f.key == key)
+    ss = st.session_state
+    run = ss.get(RUN) or {}
+    run.setdefault("settled", set()).add(key)
+    run.setdefault("defaults", {})[key] = list(default)
+    ss.setdefault(_key(schema.page, "defaults"), {})[key] = list(default)
+    wkey = "w:" + f.state
+    value = ss.get(wkey, ss.get(f.state, default))
+    value = list(value) if isinstance(value, (list, tuple)) else [value]
+    by_text = {str(a): a for a in allowed}
+    used = [by_text[str(v)] for v in value if str(v) in by_text]
+    unknown = [shown(v) for v in value if str(v) not in by_text]
+    taken = ss.get(_key(schema.page, "taken"), set())
+    if unknown and key in taken:
+        listed = ", ".join(unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        ss.setdefault(_key(schema.page, "problems"), []).append(Problem.of("ln.dropped", name=f.key, values=listed))
+        ss.pop(_key(schema.page, "first"), None)
+    taken.discard(key)
     if used != value or wkey not in ss:
         ss[wkey] = used
     ss[f.state] = used
