@@ -85,6 +85,14 @@ def test_train_two_models_then_decode_a_typed_sequence(lab):
     # scrub back to the start: the heatmap is the untrained one
     at.select_slider(key="w:lab.step").set_value(0).run()
     assert "step 0" in charts(at)[2]["layout"]["title"]["text"]
+    # the clicker's buttons (Page Down / Up press them) step through the snapshots, and stop at the ends
+    stops = at.select_slider(key="w:lab.step").options
+    assert at.button(key="w:lab.prev").disabled and not at.button(key="w:lab.next").disabled
+    at.button(key="w:lab.next").click().run()
+    assert str(at.select_slider(key="w:lab.step").value) == stops[1]
+    at.button(key="w:lab.prev").click().run()
+    assert at.select_slider(key="w:lab.step").value == 0
+    assert any("keydown" in h.proto.body for h in at.get("html"))  # the clicker's key listener
     at.text_input(key="w:lab.typed").set_value("a b c").run()
     outputs = [c.value for c in at.get("code")]
     assert len(outputs) == 2 and all(o.split() and set(o.split()) <= set("abcdefghijkl") | {"</s>"} for o in outputs)
