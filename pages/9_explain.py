@@ -9,41 +9,58 @@ from s2s import figures
 from s2s.errors import InputError
 from s2s.explain import ATTRIBUTIONS, MAX_STEPS
 from s2s.explain_study import subject_positions, wrong_word
-from s2s.ui import explain_data, models, widgets
+from s2s.text import MAX_BEAM, MAX_CHARS, MAX_OUTPUT
+from s2s.ui import explain_data, links, models, widgets
 from s2s.ui.strings import t
 
 NS = "explain"
 TOP_K = 10
 BLOCK, STEP, PIECE = f"w:{NS}.block", f"w:{NS}.ov_step", f"w:{NS}.ov_piece"
+METHODS, IG_STEPS = ["saliency", "integrated_gradients"], list(range(4, min(128, MAX_STEPS) + 1, 4))
+SCHEMA = links.Schema(NS, (
+    links.text("text", f"{NS}.sentence", MAX_CHARS),
+    links.choices("model", f"{NS}.models", max_len=1),
+    links.integer("beam", f"{NS}.beam", 1, MAX_BEAM, default=1),  # 1: greedy
+    links.number("lp", f"{NS}.lp", 0.0, 2.0, default=1.0, step=0.1),
+    links.integer("hyp", f"{NS}.rank", 1, MAX_BEAM, default=1, late=True),  # the explained hypothesis
+    links.choices("methods", f"{NS}.methods", list(ATTRIBUTIONS), default=METHODS),
+    links.integer("ig_steps", f"{NS}.steps", min(IG_STEPS), max(IG_STEPS), default=32, late=True),  # one of IG_STEPS
+    links.Field("block", f"{NS}.block", "choices", default=[], late=True),  # source positions blocked / removed
+    links.integer("ov_step", f"{NS}.ov_step", 1, MAX_OUTPUT + 1, default=1, late=True),  # the overridden step ...
+    links.integer("ov_piece", f"{NS}.ov_piece", 0, MAX_CHARS, default=0, late=True),  # ... and the piece it attends
+))
 infos = widgets.pair_models(models.catalog())
 default = [next((i.name for i in infos if i.attention == "bahdanau"), infos[0].name)] if infos else []
 tick = lambda p: p.replace("`", "'")  # noqa: E731  (pieces go inside `code` spans)
 
 st.title(t("ex.title"))
-st.markdown(t("ex.intro"))
+widgets.intro(t("ex.intro"))
+links.read(SCHEMA, choices={"model": [i.name for i in infos], "block": [str(j) for j in range(MAX_CHARS)]},
+           defaults={"text": widgets.default_sentence(), "model": default})
 left, right = st.columns([5, 4], gap="large")
 with left:
     text = widgets.sentence_box(NS)
 with right:
     info = widgets.model_picker(NS, infos, default=default, multi=False)[0]
     beam, lp = widgets.decoding_controls(NS, default_beam=3)
-    rank = st.selectbox(t("at.hyp"), list(range(1, beam + 1)), key=f"w:{NS}.rank") if beam > 1 else 1
+    rank = widgets.keep(f"{NS}.rank", st.selectbox(t("at.hyp"), list(range(1, beam + 1)),
+                                                   key=links.settle(SCHEMA, "hyp", (1, beam), 1))) if beam > 1 else 1
     methods = st.multiselect(t("ex.methods"), list(ATTRIBUTIONS), format_func=lambda m: t(f"ex.m.{m}"),
-                             key=widgets.widget_key(f"{NS}.methods", ["saliency", "integrated_gradients"]))
+                             key=widgets.widget_key(f"{NS}.methods", METHODS))
     widgets.keep(f"{NS}.methods", list(methods))
-    steps = widgets.keep(f"{NS}.steps", st.slider(t("ex.steps"), 4, min(128, MAX_STEPS), step=4,
-                                                  key=widgets.widget_key(f"{NS}.steps", 32)))
+    steps = widgets.keep(f"{NS}.steps", st.slider(t("ex.steps"), min(IG_STEPS), max(IG_STEPS), step=4,
+                                                  key=links.settle(SCHEMA, "ig_steps", IG_STEPS, 32)))
 
 widgets.require_text(text)
 ckpt, error = models.load(info)
 if error is not None:
     widgets.show_model_error(info, error)
-    st.stop()
+    links.stop()
 try:
     base = explain_data.intervened(info.path, info.stamp, text, beam, lp, (), ())
 except InputError as exc:
     widgets.show_error(t("w.input_error", msg=str(exc)), warning=True)
-    st.stop()
+    links.stop()
 hyp = base.hypotheses[min(rank, len(base.hypotheses)) - 1]
 src = base.source_pieces
 widgets.show_source(src, base.unk_count)
@@ -65,7 +82,7 @@ panels = ([] if vanilla else [("attention", attention)]) + [(m, ex.normalised[m]
 if vanilla:
     st.info(t("ex.vanilla"))
 for row in range(0, len(panels), 3):
-    for col, (name, matrix) in zip(st.columns(3, gap="medium"), panels[row:row + 3]):
+    for col, (name, matrix) in zip(widgets.figure_columns(3, gap="medium"), panels[row:row + 3]):
         with col:
             widgets.show_figure(figures.attention_heatmap(
                 matrix, src, hyp.pieces, title=t(f"ex.m.{name}"), x_title=t("fig.source"), y_title=t("fig.target"),
@@ -94,7 +111,8 @@ def preset_subject() -> None:
 
 c1, c2 = st.columns([1, 3])
 c1.button(t("ex.preset.subject"), key=f"w:{NS}.p_subject", on_click=preset_subject, disabled=vanilla)
-chosen = st.multiselect(t("ex.block.pick"), options, format_func=lambda j: f"{j}: {src[j]}", key=BLOCK)
+chosen = widgets.keep(f"{NS}.block", st.multiselect(t("ex.block.pick"), options, format_func=lambda j: f"{j}: {src[j]}",
+                                                    key=links.settle_many(SCHEMA, "block", options, [])))
 if chosen:
     block = tuple(sorted(chosen))
     runs = {"original": base}
@@ -104,7 +122,7 @@ if chosen:
                                                  block if kind == "block" else (), block if kind == "remove" else ())
         except InputError as exc:
             widgets.show_error(t(f"ex.{kind}.refused", msg=str(exc)), warning=True)
-    for col, (kind, res) in zip(st.columns(len(runs), gap="medium"), runs.items()):
+    for col, (kind, res) in zip(widgets.figure_columns(len(runs), gap="medium"), runs.items()):
         with col:
             st.markdown(f"**{t(f'ex.run.{kind}')}**")
             widgets.translation_text(res.best.text)
@@ -121,7 +139,7 @@ if chosen:
 st.header(t("ex.h.override"))
 if vanilla:
     st.info(t("ex.vanilla.override"))
-    st.stop()
+    links.stop()
 free = models.trace(info.path, info.stamp, text, (), TOP_K)
 n_steps = len(free.steps)
 
@@ -135,24 +153,22 @@ def preset_wrong() -> None:
 st.button(t("ex.preset.wrong"), key=f"w:{NS}.p_wrong", on_click=preset_wrong)
 st.caption(t("ex.override.greedy"))
 o1, o2 = st.columns(2)
-if st.session_state.get(STEP, 1) not in range(1, n_steps + 1):
-    st.session_state[STEP] = 1
-if st.session_state.get(PIECE, 0) not in options:
-    st.session_state[PIECE] = 0
-step = o1.selectbox(t("ex.override.step"), list(range(1, n_steps + 1)), key=STEP,
-                    format_func=lambda k: f"{k}: {free.steps[k - 1].chosen_piece}")
-piece = o2.selectbox(t("ex.override.piece"), options, key=PIECE, format_func=lambda j: f"{j}: {src[j]}")
+step = widgets.keep(f"{NS}.ov_step", o1.selectbox(
+    t("ex.override.step"), list(range(1, n_steps + 1)), key=links.settle(SCHEMA, "ov_step", (1, n_steps), 1),
+    format_func=lambda k: f"{k}: {free.steps[k - 1].chosen_piece}"))
+piece = widgets.keep(f"{NS}.ov_piece", o2.selectbox(t("ex.override.piece"), options, format_func=lambda j: f"{j}: {src[j]}",
+                                                    key=links.settle(SCHEMA, "ov_piece", (0, len(src) - 1), 0)))
 forced = explain_data.overridden(info.path, info.stamp, text, int(step), int(piece), len(src), TOP_K)
 before, after = free.steps[step - 1], forced.steps[step - 1]
 st.markdown(t("ex.override.now", t=step, own=tick(src[int(np.argmax(before.weights))]), piece=tick(src[piece]),
               before=tick(before.chosen_piece), after=tick(after.chosen_piece)))
-b1, b2 = st.columns(2, gap="large")
+b1, b2 = widgets.figure_columns(2)
 for col, (kind, s) in zip((b1, b2), (("own", before), ("forced", after))):
     with col:
         widgets.show_figure(figures.bar_chart(
             s.top_probs, s.top_pieces, highlight=0, title=t(f"ex.override.{kind}", t=step), x_title="P",
             horizontal=True, large=widgets.large()), key=f"{NS}.topk.{kind}", filename=f"explain-next-{kind}")
-c1, c2 = st.columns(2, gap="large")
+c1, c2 = widgets.figure_columns(2)
 with c1:
     st.markdown(f"**{t('ex.run.original')}**")
     widgets.translation_text(ckpt.tokenizer.decode(free.ids))
