@@ -60,6 +60,16 @@ VIEWS = {
          ("text_area", "w:embeddings.list.lines"): "cat\ndog\nperro", ("selectbox", "w:embeddings.map_model"): "eng-spa/bahdanau",
          ("text_area", "w:embeddings.pairs"): "cat = gato"}),
 }
+EXPLAIN = "pages/9_explain.py"
+VIEWS[EXPLAIN] = (
+    {"text": "Tom bought a red car yesterday.", "model": "eng-spa/general", "beam": "3", "lp": "0.6", "hyp": "2",
+     "methods": "saliency", "ig_steps": "16", "block": "0,2", "ov_step": "2", "ov_piece": "1"},
+    {("text_area", "w:explain.sentence"): "Tom bought a red car yesterday.",
+     ("selectbox", "w:explain.models"): "eng-spa/general", ("slider", "w:explain.beam"): 3,
+     ("slider", "w:explain.lp"): 0.6, ("selectbox", "w:explain.rank"): 2,
+     ("multiselect", "w:explain.methods"): ["saliency"], ("slider", "w:explain.steps"): 16,
+     ("multiselect", "w:explain.block"): [0, 2], ("selectbox", "w:explain.ov_step"): 2,
+     ("selectbox", "w:explain.ov_piece"): 1})
 BOTTLENECK = "pages/5_bottleneck.py"
 BOTTLENECK_VIEW = (
     {"metric": "chrf", "dir": "b", "a": "eng-spa/bahdanau", "b": "eng-spa/vanilla", "quick": "0", "n": "7"},
@@ -149,6 +159,11 @@ BAD = {
                            ["traj “Not one of them.” is not one of the choices here", "eng-spa/<script>"]),
     "pages/6_step_player.py": ({"t": "500", "feed": "forced", "lang": "xx", "projector": "maybe"},
                                ["t 500 is out of range 1–", "feed “forced”", "lang “xx”", "projector “maybe”"]),
+    EXPLAIN: ({"text": "Tom bought a red car yesterday.", "model": "eng-spa/bahdanau", "ig_steps": "18",
+                "methods": "saliency,shap", "block": "1,999,x", "ov_step": "900", "ov_piece": "-4", "hyp": "2"},
+               ["ig_steps “18” is not one of the choices here: using 32", "methods in the link, left out: shap.",
+                "block in the link, left out: x.", "block in the link, left out: 999.", "ov_step 900 is out of range 1–",
+                "ov_piece -4 is out of range 0–"]),
 }
 
 
@@ -204,3 +219,41 @@ def test_the_app_benchmark_knows_the_sentence_a_link_leaves_out():
     from s2s.ui.widgets import PRESETS
 
     assert DEFAULT_TEXT == PRESETS["eng"]["short"][0]
+
+
+LAB = "pages/7_training_lab.py"
+LAB_VIEW = (
+    {"task": "copy", "a": "general", "b": "vanilla", "cell": "lstm", "hidden": "32", "min_len": "2", "max_len": "6",
+     "seconds": "30", "steps": "500", "typed": "a b c"},
+    {("selectbox", "w:lab.task"): "copy", ("selectbox", "w:lab.model_a"): "general",
+     ("selectbox", "w:lab.model_b"): "vanilla", ("radio", "w:lab.cell"): "lstm", ("select_slider", "w:lab.hidden"): 32,
+     ("number_input", "w:lab.min_len"): 2, ("number_input", "w:lab.max_len"): 6,
+     ("number_input", "w:lab.seconds"): 30.0, ("number_input", "w:lab.steps"): 500})
+
+
+def test_the_training_lab_link(tiny_env):
+    """The lab's settings through the link (the runs are the session's own: a link starts none, so
+    the typed sequence is kept for the decoding box and the snapshot slider is not in the link)."""
+    query, expected = LAB_VIEW
+    at = open_link(LAB, query)
+    check_view(at, expected)
+    assert not warnings(at)
+    assert dict(at.query_params) == query
+    assert at.session_state["lab.typed"] == "a b c"
+    again = open_link(LAB, dict(at.query_params))
+    check_view(again, expected)
+
+
+def test_a_bad_training_lab_link_says_what_it_changed(tiny_env):
+    at = open_link(LAB, {"task": "<script>x</script>", "hidden": "48", "min_len": "-3", "steps": "many",
+                         "a": "transformer", "typed": "a " * 600})
+    assert not at.exception, at.exception
+    shown = " | ".join(warnings(at))
+    for fragment in ("task “<script>x</script>” is not one of the choices here: using reverse",
+                     "hidden “48” is not one of the choices here: using 64", "min_len -3 is out of range 0–1000: using 0",
+                     "steps “many” is not a whole number: using 3000", "a “transformer”",
+                     f"typed has 1200 characters, more than {MAX_CHARS}"):
+        assert fragment in shown, (fragment, shown)
+    assert at.select_slider(key="w:lab.hidden").value == 64 and at.number_input(key="w:lab.min_len").value == 0
+    for element in (*at.markdown, *at.warning, *at.caption, *at.error):
+        assert not re.search(r"(?<!\\)<(script|img)", element.value), element.value
