@@ -65,3 +65,16 @@ def test_step_player_installs_the_clicker_keys(tiny_env):
     script = next(h for h in htmls(at) if "keydown" in h)
     assert ".st-key-w-step-next button" in script and ".st-key-w-step-prev button" in script
     assert "PageDown" in script and "ArrowLeft" in script
+
+
+def test_training_lab_and_explain_fold_their_intro_and_stack_their_figures(tiny_env):
+    for page, start in (("pages/7_training_lab.py", "Train two small models"), ("pages/9_explain.py", "")):
+        at = run(page, True)
+        assert [e.label for e in at.expander][:1] == ["Introduction"], page
+        assert at.expander[0].markdown[0].value.startswith(start)
+        assert "Introduction" not in [e.label for e in run(page, False).expander]
+    at.multiselect(key="w:explain.block").set_value([0]).run()  # the original / blocked / removed figures too
+    assert not at.exception and len(at.get("plotly_chart")) >= 4
+    assert all(len(c.get("plotly_chart")) == 0 for c in at.columns)  # no figure shares a row
+    normal = run("pages/9_explain.py", False)
+    assert any(len(c.get("plotly_chart")) for c in normal.columns)  # side by side on a laptop
