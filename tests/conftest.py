@@ -6,6 +6,7 @@ Everything here is small enough that a test file runs in seconds on one CPU thre
 from __future__ import annotations
 
 import random
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,17 @@ from s2s.model import Seq2Seq
 from s2s.tokenizer import Tokenizer, train_tokenizer
 
 torch.set_num_threads(1)
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module():
+    """AppTest runs page scripts in this process and leaves sys.modules["__main__"] pointing at the
+    last one (for AppTest.from_function a temporary file that needs its call arguments); a worker
+    process started with "spawn" (the training lab's pool) runs the main module first, so every
+    test gets pytest's own back."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 EN_WORDS = ("the a cat dog house is big small red green I you we see have want eat drink "
             "water bread book reads runs quickly today tomorrow").split()

@@ -40,6 +40,19 @@ def view(page) -> dict:
     return json.loads(page.evaluate(VIEW_JS))
 
 
+def settled_view(page, tries: int = 30) -> dict:
+    """The view once two reads half a second apart agree: a rerun may still be redrawing widgets
+    (e.g. the hypothesis box after a beam change) when the script has finished."""
+    last = view(page)
+    for _ in range(tries):
+        page.wait_for_timeout(500)
+        now = view(page)
+        if now == last:
+            return now
+        last = now
+    return last
+
+
 def wait_url(page, *params: str, timeout_ms: int = 90_000) -> None:
     """Until the address holds every `key=value` of `params` and the page is done."""
     page.wait_for_function("(ps) => ps.every(p => location.search.includes(p))", arg=list(params),
@@ -110,13 +123,14 @@ def test_every_page_is_a_link_that_reopens_the_same_view(evaluated_tiny_root):
                 act(page)
                 wait_url(page, *params)
                 bench_app.wait_done(page, 0, n_charts)
-                href, seen = page.evaluate("location.href"), view(page)
+                seen = settled_view(page)
+                href = page.evaluate("location.href")
                 fresh = browser.new_context(viewport={"width": 1280, "height": 1600})
                 other = fresh.new_page()
                 other.goto(href)
                 bench_app.wait_done(other, 0, n_charts)
                 wait_url(other, *params)
-                again = view(other)
+                again = settled_view(other)
                 assert again == seen, (name, href, seen, again)
                 assert seen["figure"], name
                 fresh.close()
