@@ -112,13 +112,19 @@ def serve(checkpoints: Path | None = None, port: int | None = None, timeout: flo
             time.sleep(0.05)
         yield url, proc
     finally:
+        stop(proc)
+        log.close()
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """End a server: SIGTERM, then SIGKILL after 10 s."""
+    if proc.poll() is None:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        log.close()
 
 
 def launch_browser(playwright):

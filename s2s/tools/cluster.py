@@ -30,7 +30,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .bench_app import REPO, free_port
+from .bench_app import REPO, free_port, stop
 
 HAPROXY = Path("/usr/sbin/haproxy")
 COOKIE = "s2s_replica"
@@ -130,15 +130,6 @@ def wait_healthy(replicas: list[Replica], timeout: float) -> None:
             raise ClusterError(f"replica {names} did not become healthy in {timeout:.0f} s")
         time.sleep(0.1)
 
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @contextlib.contextmanager
