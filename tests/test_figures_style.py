@@ -1,6 +1,8 @@
 """s2s.figures.style: the one sizing rule (fonts, cells from token counts, margins, least width),
 normal and projector, for short and 40-piece inputs, and every builder following it."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -132,4 +134,80 @@ def test_bars_record_a_least_width_from_their_count():
     fig = figures.bar_chart(v, LONG, large=True)
     assert style.min_width(fig) == style.category_min_width(40, True) >= 40 * style.min_cell_px(True)
     assert style.min_width(figures.bar_chart(v, LONG, horizontal=True, large=True)) is None  # grows in height
-    assert figures.bar_chart(v, LONG, horizontal=True, large=True).layout.height == style.rows_height(40, True)
+    assert figures.bar_chart(v, LONG, horizontal=True, large=True).layout.height == style.bar_rows_size(40, True, title=False)[0]
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_numbers_in_bars_and_cells_are_never_shrunk(large):
+    """Every figure: plotly's uniformtext at the font size, mode "hide" (a number drawn in a bar is
+    at the font size or left to the hover); every trace that writes in its bars or cells at that size."""
+    size = style.font_size(large)
+    written = 0
+    for name, fig in _every_builder(large).items():
+        assert fig.layout.uniformtext.minsize == size and fig.layout.uniformtext.mode == "hide", name
+        for trace in fig.data:
+            if (trace.type == "bar" and trace.text is not None) or (trace.type == "heatmap" and trace.texttemplate):
+                assert trace.textfont.size == size, name
+                written += 1
+    assert written == 3  # the vertical and horizontal bars, the 3-sentence similarity matrix
+    if large:
+        assert size >= 16
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("n", [4, 40])
+@pytest.mark.parametrize("title", [None, "top-k"])
+def test_horizontal_bar_rows_hold_a_line_of_text(large, n, title):
+    """A horizontal bar (top-k) holds its number inside at the font size: the plot area between the
+    margins the builder sets gives each row `bar_row_px`, and the bar, (1 - BAR_GAP) of its row, is a
+    line of text (LINE_EM, 24 px at 18 px in chromium) plus plotly's padding above and below."""
+    fig = figures.bar_chart(np.linspace(1, 0.01, n), LONG[:n], horizontal=True, large=large, title=title)
+    size = style.font_size(large)
+    row = (fig.layout.height - fig.layout.margin.t - fig.layout.margin.b) / n
+    assert row == style.bar_row_px(large)
+    assert row * (1 - style.BAR_GAP) >= math.ceil(style.LINE_EM * size) + 2 * style.TEXT_PAD + 2
+    assert fig.layout.margin.b >= style.AXIS_EM * size  # the x axis's ticks and title (86 px measured at 18)
+    assert fig.layout.margin.t == (60 if title else 20)
+    assert (fig.layout.height, fig.layout.margin.to_plotly_json()) == style.bar_rows_size(n, large, bool(title))
+    assert fig.data[0].textposition == "auto" and list(fig.data[0].text[:2]) == ["1.000", format(1 - 0.99 / (n - 1), ".3f")]
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_heatmap_cells_hold_their_numbers(large):
+    """Cells with numbers are never narrower than the number at the font size (and plotly's padding):
+    the least width grows with it; without numbers it is the tick labels' rule."""
+    labels = [f"s{i}" for i in range(6)]
+    plain = style.heatmap_size(6, 6, labels, labels, large)
+    numbered = style.heatmap_size(6, 6, labels, labels, large, number_chars=5)
+    cell = style.number_cell_px(5, large)
+    assert cell >= style.number_px(5, large) + 4
+    assert style.number_px(5, large) == math.ceil(5 * style.NUMBER_EM * style.font_size(large))
+    assert style.number_px(5, True) >= 41  # "0.453" measured 40.3 px wide at 18 px in chromium
+    assert numbered.min_width - numbered.margin["l"] - numbered.margin["r"] == 6 * max(cell, style.min_cell_px(large))
+    assert numbered.min_width > plain.min_width and numbered.cell_w >= cell
+    assert numbered.height == plain.height  # rows: 1.6 lines, already more than a line of numbers
+    assert style.min_cell_px(large) >= style.LINE_EM * style.font_size(large) + 1
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_similarity_matrix_writes_numbers_only_where_they_fit(large):
+    rng = np.random.default_rng(3)
+    for n in (3, 6, 12, 20):
+        m = np.clip(rng.normal(0, 0.5, (n, n)), -1, 1)
+        labels = [f"sentence {i}" for i in range(n)]
+        fig = figures.similarity_heatmap(m, labels, large=large)
+        (heat,) = fig.data
+        written = heat.texttemplate is not None
+        cells = (style.min_width(fig) - fig.layout.margin.l - fig.layout.margin.r) / n
+        if written:
+            chars = max(len(x) for row in heat.text for x in row)
+            assert heat.textfont.size == style.font_size(large)
+            assert cells >= style.number_cell_px(chars, large)  # neighbouring numbers never overlap
+            assert style.min_width(fig) <= style.MAIN_PX[large]  # and the matrix needs no sideways scroll
+            assert heat.text[0][1] == format(m[0, 1], ".2f")
+        else:
+            assert heat.text is None and cells == style.min_cell_px(large)
+        with_numbers = style.heatmap_size(n, n, labels, labels, large, number_chars=5 if (m < 0).any() else 4)
+        assert written == (with_numbers.min_width <= style.MAIN_PX[large]), (n, large)
+    assert figures.similarity_heatmap(np.eye(3), ["a", "b", "c"], large=large).data[0].texttemplate
+    assert figures.similarity_heatmap(np.full((40, 40), -0.5), LONG, large=large).data[0].texttemplate is None

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from .style import (PALETTE, category_min_width, check_labels, esc, font_size, layout, rows_height, set_min_width,
-                    tick_text)
+from .style import (PALETTE, bar_rows_size, category_min_width, check_labels, esc, font_size, layout, rows_height,
+                    set_min_width, tick_text)
 
 
 def bar_chart(
@@ -24,7 +24,9 @@ def bar_chart(
     height: int | None = None,
 ) -> go.Figure:
     """Bars of one vector with a label each (raw scores, softmax weights, top-k probabilities,
-    vector components); bar `highlight` is drawn in red. Labels may repeat ("▁the" twice)."""
+    vector components); bar `highlight` is drawn in red. Labels may repeat ("▁the" twice).
+    Each bar's value is written in it (or beside it) at the figure's font size where it fits, else
+    left to the hover (style.layout); horizontal bars get rows tall enough for it."""
     v = np.asarray(values, dtype=float)
     if v.ndim != 1 or v.size == 0:
         raise ValueError(f"values must be a non-empty 1-D array, got shape {v.shape}")
@@ -47,7 +49,10 @@ def bar_chart(
         fig.update_xaxes(title_text=x_title, tickangle=-90 if v.size > 6 else 0, **axis)
         fig.update_yaxes(title_text=y_title)
         set_min_width(fig, category_min_width(v.size, large))
-    return layout(fig, title, large, height or rows_height(v.size if horizontal else 10, large))
+    if horizontal:
+        rows_px, margin = bar_rows_size(v.size, large, bool(title))
+        return layout(fig, title, large, height or rows_px, margin=margin)
+    return layout(fig, title, large, height or rows_height(10, large))
 
 
 def vector_rows(

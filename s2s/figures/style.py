@@ -11,6 +11,13 @@ The rule, in numbers (px on screen, at the browser's zoom 100 %):
   neighbouring labels never overlap, even rotated) and above by `MAX_CELL_PX` (a 3-piece sentence
   does not fill the screen). Height = rows x cell + margins; the margins come from the longest label
   (`label_px`), tick labels longer than `MAX_LABEL_CHARS` are cut with "…" (the hover keeps them whole).
+- numbers written in bars or cells (bar values, a similarity matrix's cosines) are drawn at
+  `font_size(large)` or not at all, never shrunk: `layout` sets plotly's `uniformtext` (minsize =
+  the font size, mode "hide": a number that would have to shrink to fit its bar is left to the
+  hover) and the font of every trace that writes in its bars or cells. Horizontal bars get rows that
+  hold a line of text inside the bar (`bar_rows_size`); a heatmap's cells never get narrower than
+  the number they hold (`number_cell_px`, in `heatmap_size`'s least width), so neighbouring numbers
+  never overlap, and it writes them only when that still fits a 1280 px screen (`numbers_fit`).
 - width: a figure is drawn at the full width of its container; when its columns need more than that
   (n x min_cell_px + margins: a 40-piece sentence), the figure records that width (`set_min_width`,
   read back by `min_width`) and the page scrolls it horizontally instead of shrinking the cells
@@ -39,7 +46,14 @@ GRID_PX = {False: 440, True: 560}  # the length a token axis aims for, shared by
 MAX_CELL_PX = {False: 56, True: 80}  # the largest cell (few tokens)
 MAX_LABEL_CHARS = 24  # longer tick labels are cut with "…" (the hover shows them whole)
 CHAR_EM = 0.62  # average width of a character of the figure font, in ems (measured for Source Sans)
+NUMBER_EM = 0.5  # width of a digit, point or minus of the figure font, in ems (measured: 0.44-0.46 in chromium)
+AXIS_EM = 5.0  # below a plot: a line of x tick labels and the axis title, with plotly's standoffs (86 px at 18 px)
 COLORBAR_PX = 90  # a colour bar with its title, beside a heatmap
+MAIN_PX = {False: 820, True: 890}  # the main area's width at 1280 px, sidebar open (chromium, 2026-12-01)
+# plotly's own measures of text in bars (plotly.js src/traces/bar/plot.js, src/constants/alignment.js)
+TEXT_PAD = 3  # px between a bar's edge and the number written in it, each side
+LINE_EM = 1.3  # a line of text, in ems
+BAR_GAP = 0.2  # plotly's default gap between bars, a fraction of a category
 
 
 def font_size(large: bool) -> int:
@@ -61,6 +75,38 @@ def cell_px(n: int, large: bool) -> int:
     if n < 1:
         raise ValueError(f"an axis needs at least one token, got {n}")
     return int(min(MAX_CELL_PX[large], max(min_cell_px(large), round(GRID_PX[large] / n))))
+
+
+def number_px(chars: int, large: bool) -> int:
+    """Width on screen of a number of `chars` characters written at `font_size(large)` (px)."""
+    return math.ceil(chars * NUMBER_EM * font_size(large))
+
+
+def number_cell_px(chars: int, large: bool) -> int:
+    """The least width of a heatmap's cell holding a number of `chars` characters at the figure's
+    font: the number, 2 px either side of it, none of them shared with the neighbour's."""
+    return number_px(chars, large) + 4
+
+
+def numbers_fit(size: HeatmapSize, large: bool) -> bool:
+    """A heatmap writes numbers in its cells only when, at its least width with cells that hold
+    them (`heatmap_size(..., number_chars=...)`), it fits the main area of a 1280 px wide screen
+    (`MAIN_PX`): a larger matrix keeps its readable cells without scrolling, its numbers in the hover."""
+    return size.min_width <= MAIN_PX[large]
+
+
+def bar_row_px(large: bool) -> int:
+    """A row of horizontal bars whose bar holds one line of text at `font_size(large)` inside it:
+    the line, plotly's padding above and below and 4 px, with the bar (1 - BAR_GAP) of the row."""
+    return math.ceil((math.ceil(LINE_EM * font_size(large)) + 2 * TEXT_PAD + 4) / (1 - BAR_GAP))
+
+
+def bar_rows_size(rows: int, large: bool, title: bool) -> tuple[int, dict]:
+    """Height and margins of `rows` horizontal bars with a number in each: rows of `bar_row_px`
+    between a title's 60 px on top and `AXIS_EM` lines of x axis below (margins set, not guessed:
+    plotly's automargin only grows them)."""
+    margin = dict(l=10, r=10, t=60 if title else 20, b=math.ceil(AXIS_EM * font_size(large)))
+    return max(1, rows) * bar_row_px(large) + margin["t"] + margin["b"], margin
 
 
 def short_label(text: str) -> str:
@@ -88,20 +134,22 @@ class HeatmapSize:
 
 
 def heatmap_size(n_rows: int, n_cols: int, row_labels: Sequence[str], col_labels: Sequence[str], large: bool,
-                 title: bool = False, colorbar: bool = True, x_top: bool = True) -> HeatmapSize:
+                 title: bool = False, colorbar: bool = True, x_top: bool = True, number_chars: int = 0) -> HeatmapSize:
     """The size of a heatmap of `n_rows` x `n_cols` tokens whose column labels stand rotated by 90°
-    (on top when `x_top`) and whose row labels read horizontally on the left."""
+    (on top when `x_top`) and whose row labels read horizontally on the left. `number_chars`: the
+    cells hold numbers of that many characters (no column gets narrower than `number_cell_px`)."""
     size = font_size(large)
     axis_title = math.ceil(2.2 * size)
     t = label_px(col_labels, large) + axis_title + 12 + (title_size(large) * 2 if title else 0)
     left = label_px(row_labels, large) + axis_title + 12
     right = (COLORBAR_PX + (30 if large else 0)) if colorbar else 16
     margin = dict(l=left, r=right, t=t if x_top else 24, b=24 if x_top else t)
-    cell_h, cell_w = cell_px(n_rows, large), cell_px(n_cols, large)
+    least = max(min_cell_px(large), number_cell_px(number_chars, large) if number_chars else 0)
+    cell_h, cell_w = cell_px(n_rows, large), max(least, cell_px(n_cols, large))
     extra_w = margin["l"] + margin["r"]
     return HeatmapSize(cell_w=cell_w, cell_h=cell_h, margin=margin,
                        height=int(n_rows * cell_h + margin["t"] + margin["b"]),
-                       width=int(n_cols * cell_w + extra_w), min_width=int(n_cols * min_cell_px(large) + extra_w))
+                       width=int(n_cols * cell_w + extra_w), min_width=int(n_cols * least + extra_w))
 
 
 def category_min_width(n: int, large: bool, extra: int = 120) -> int:
@@ -136,11 +184,15 @@ def layout(fig: go.Figure, title: str | None, large: bool, height: int | None = 
         margin=margin or dict(l=10, r=10, t=60 if title else 20, b=10),
         hoverlabel=dict(font_size=size),
         legend=dict(font=text),
+        uniformtext=dict(minsize=size, mode="hide"),  # numbers in bars: at the font size or not at all
     )
     # Streamlit's chart theme sets the axes' own fonts: set them here, or ticks stay at 12 px
     fig.update_xaxes(tickfont=text, title_font=text, automargin=True)
     fig.update_yaxes(tickfont=text, title_font=text, automargin=True)
     for trace in fig.data:
+        if (trace.type == "bar" and (trace.text is not None or trace.texttemplate)) or \
+                (trace.type == "heatmap" and trace.texttemplate):
+            trace.textfont.size = size  # a heatmap would otherwise shrink its numbers to its cells
         if "colorbar" in trace:
             trace.colorbar.tickfont = text
             trace.colorbar.title.font = text

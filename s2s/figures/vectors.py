@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from .style import PALETTE, check_labels, esc, font_size, heatmap_size, layout, set_min_width, tick_text, xy_points
+from .style import (PALETTE, check_labels, esc, font_size, heatmap_size, layout, numbers_fit, set_min_width, tick_text,
+                    xy_points)
 
 
 def projection_scatter(
@@ -74,7 +75,9 @@ def similarity_heatmap(
     height: int | None = None,
     groups: Sequence | None = None,
 ) -> go.Figure:
-    """Square matrix [N, N] (cosine similarity, -1..1) with the value written in each cell.
+    """Square matrix [N, N] (cosine similarity, -1..1) with the value written in each cell at the
+    figure's font size, when cells that hold it still fit the screen (style.numbers_fit; else the
+    values are in the hover only).
     `groups` (one label per row): each run of rows with the same label is outlined as a block."""
     m = np.asarray(matrix, dtype=float)
     if m.ndim != 2 or m.shape[0] != m.shape[1] or m.shape[0] == 0:
@@ -85,9 +88,14 @@ def similarity_heatmap(
     custom = np.empty((n, n, 2), dtype=object)
     custom[:, :, 0] = np.array(text, dtype=object)[:, None]
     custom[:, :, 1] = np.array(text, dtype=object)[None, :]
+    numbers = [[format(x, ".2f") for x in row] for row in m]
+    size = heatmap_size(n, n, short, short, large, title=bool(title), number_chars=max(len(x) for r in numbers for x in r))
+    write = numbers_fit(size, large)
+    if not write:
+        size = heatmap_size(n, n, short, short, large, title=bool(title))
     fig = go.Figure(go.Heatmap(
         z=m.tolist(), x=list(range(n)), y=list(range(n)), customdata=custom, colorscale="RdBu", reversescale=True,
-        zmin=-1.0, zmax=1.0, zmid=0.0, text=np.round(m, 2).tolist(), texttemplate="%{text:.2f}" if n <= 15 else None,
+        zmin=-1.0, zmax=1.0, zmid=0.0, text=numbers if write else None, texttemplate="%{text}" if write else None,
         hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>" + esc(colorbar_title) + ": %{z:.3f}<extra></extra>",
         colorbar=dict(title=dict(text=esc(colorbar_title), side="right"), thickness=14), xgap=1, ygap=1))
     if groups is not None:
@@ -102,6 +110,5 @@ def similarity_heatmap(
                 start = i
     fig.update_xaxes(tickmode="array", tickvals=list(range(n)), ticktext=short, tickangle=-45, side="top", showgrid=False)
     fig.update_yaxes(tickmode="array", tickvals=list(range(n)), ticktext=short, autorange="reversed", showgrid=False)
-    size = heatmap_size(n, n, short, short, large, title=bool(title))
     set_min_width(fig, size.min_width)
     return layout(fig, title, large, height or size.height, margin=size.margin)
