@@ -68,7 +68,7 @@ ids = st.session_state.get(lab_runs.RUNS_KEY, {})
 b1, b2, _ = st.columns([1, 1, 5])
 if b1.button(t("lab.train"), type="primary", key=f"w:{NS}.train"):
     try:
-        ids = lab_runs.start(pool, lab_runs.pair_settings(values))
+        ids = lab_runs.start(pool, lab_runs.pair_settings(values), ids)
     except S2SError as exc:
         widgets.show_error(t("lab.refused", msg=str(exc)), warning=True)
     else:

@@ -3,6 +3,8 @@ with a real worker pool: train two runs, see the curves and heatmap, decode a ty
 and the bad-input paths."""
 
 import json
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -135,3 +137,45 @@ def test_train_pressed_twice_and_by_several_sessions(lab):
     for at in sessions:
         at.button(key="w:lab.stop").click().run()
         assert not at.exception
+
+
+def rerun_until(at: AppTest, done, timeout: float = 120.0) -> AppTest:
+    """Rerun the page (as its timer does) until `done(at)`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        at.run()
+        assert not at.exception, at.exception
+        if done(at):
+            return at
+        time.sleep(0.5)
+    raise AssertionError(f"timed out: {messages(at)} {[c.value for c in at.caption]}")
+
+
+def test_train_again_while_one_run_still_trains_starts_nothing(lab):
+    at = small(open_page(), steps=20_000)
+    at.button(key="w:lab.train").click().run()
+    ids = dict(at.session_state[lab_runs.RUNS_KEY])
+    pool = lab_runs.pool()
+    pool.cancel(ids["a"])  # A has ended (stopped); B still trains
+    rerun_until(at, lambda at: pool.status(ids["a"]).status == "stopped")
+    at.number_input(key="w:lab.steps").set_value(30)  # other settings: still nothing new
+    at.button(key="w:lab.train").click().run()
+    assert not at.exception
+    assert dict(at.session_state[lab_runs.RUNS_KEY]) == ids
+    assert pool.counts() == {"stopped": 1, "running": 1}
+    at.button(key="w:lab.stop").click().run()
+
+
+def test_a_crashed_worker_is_shown_as_that_runs_error(lab):
+    at = small(open_page(), steps=20_000)
+    at.button(key="w:lab.train").click().run()
+    ids = dict(at.session_state[lab_runs.RUNS_KEY])
+    pool = lab_runs.pool()
+    rerun_until(at, lambda at: pool.status(ids["a"]).snapshots and pool.status(ids["a"]).pid)
+    os.kill(pool.status(ids["a"]).pid, signal.SIGKILL)
+    rerun_until(at, lambda at: any(m.startswith("This run failed") for m in messages(at)))
+    failed = [m for m in messages(at) if m.startswith("This run failed")]
+    assert failed == ["This run failed: the training process ended without a result (killed by signal 9)"]
+    assert pool.status(ids["b"]).status == "running"  # the other run goes on
+    at.button(key="w:lab.stop").click().run()
+    assert not at.exception

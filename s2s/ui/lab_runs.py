@@ -2,7 +2,8 @@
 
 `pool()` is one LabPool per server (st.cache_resource: shared by every session, thread-safe).
 A session's two runs are owned by "<session id>:a" and "<session id>:b", so pressing Train twice
-finds the runs already there instead of starting two more.
+finds the runs already there instead of starting two more (and while either of them still trains,
+Train starts nothing, not even the one that has finished).
 """
 
 from __future__ import annotations
@@ -46,8 +47,11 @@ def pair_settings(values: dict) -> tuple[LabSettings, LabSettings]:
     return LabSettings(model=values["model_a"], **common), LabSettings(model=values["model_b"], **common)
 
 
-def start(p: LabPool, settings: tuple[LabSettings, LabSettings]) -> dict[str, str]:
-    """Submit both runs (or neither: a refusal of the second cancels the first)."""
+def start(p: LabPool, settings: tuple[LabSettings, LabSettings], current: dict[str, str] | None = None) -> dict[str, str]:
+    """Submit both runs (or neither: a refusal of the second cancels the first). While either of
+    the session's `current` runs is still queued or training, nothing new starts: those are returned."""
+    if current and any(v is not None and v.active for v in views(p, current).values()):
+        return current
     sid, ids = session_id(), {}
     try:
         for slot, s in zip(SLOTS, settings):
