@@ -14,6 +14,7 @@ import torch
 from tqdm import tqdm
 
 from . import toy
+from .errors import ConfigError
 from .lab import CELLS, KINDS, LabRun, LabSettings, train_mean
 
 DEFAULTS = LabSettings()
@@ -57,6 +58,8 @@ def table(summary: dict, s: LabSettings) -> str:
 
 def main(args) -> int:
     s = settings(args)  # ConfigError before anything starts
+    if args.threads < 1:
+        raise ConfigError(f"--threads must be at least 1, got {args.threads}")
     before = torch.get_num_threads()
     torch.set_num_threads(args.threads)
     try:

@@ -37,3 +37,5 @@ def test_bad_settings_are_refused_before_anything_runs(capsys):
     assert "max_len must be a whole number from 1 to 20" in capsys.readouterr().err
     assert main(["lab", "--hidden", "33"]) == 2
     assert "hidden must be even" in capsys.readouterr().err
+    assert main(["lab", "--threads", "0"]) == 2
+    assert "--threads must be at least 1" in capsys.readouterr().err
