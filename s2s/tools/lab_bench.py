@@ -16,8 +16,8 @@
 
 A run's wall time includes its evaluations (the whole test set and the probe every 50 steps,
 s2s/lab.py); the same-budget table estimates their share from one timed evaluation of the
-final model. Default run, every part: about 8 minutes on one free core (2 x 3 x 60 s for the
-same-budget runs, the other kinds stop at 95%).
+final model. The default run takes over 6 minutes: its 2 x 3 same-budget runs last 60 s each
+(the other kinds stop at 95%).
 """
 
 from __future__ import annotations
