@@ -15,6 +15,14 @@ class Batch(NamedTuple):
     tgt_out: torch.Tensor  # [B, T] y_1 .. y_n </s>, padded
     tokens: int  # target tokens (non-padding positions of tgt_out)
 
+    def to(self, device, non_blocking: bool = False) -> "Batch":
+        """The batch's tensors on `device` (collate builds them on the CPU); itself when already there."""
+        if self.src.device == torch.device(device):
+            return self
+        move = lambda x: x.to(device, non_blocking=non_blocking)  # noqa: E731
+        return self._replace(src=move(self.src), src_len=move(self.src_len), tgt_in=move(self.tgt_in),
+                             tgt_out=move(self.tgt_out))
+
 
 def epoch_batches(lengths: list[tuple[int, int]], batch_size: int, seed: int, epoch: int, pool: int = 400) -> list[list[int]]:
     """Example indices grouped into batches, the same for the same (seed, epoch).

@@ -107,8 +107,7 @@ def train_step(model: Seq2Seq, opt, batch: Batch, loss_fn, bf16: bool, clip: flo
     """One teacher-forced update on `batch`; returns the loss."""
     pad = model.cfg.pad_id
     on = dev.of(model)
-    if on.type != "cpu":  # batches are collated on the CPU
-        batch = batch._replace(**{k: getattr(batch, k).to(on, non_blocking=True) for k in ("src", "src_len", "tgt_in", "tgt_out")})
+    batch = batch.to(on, non_blocking=True)  # collated on the CPU
     with dev.autocast(on, enabled=bf16):
         out, _ = model(batch.src, batch.src_len, batch.tgt_in)  # [B, T, E]
         keep = batch.tgt_out != pad  # [B, T]

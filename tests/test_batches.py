@@ -143,3 +143,12 @@ def test_joined_pairs_deterministic_per_epoch_and_off_by_default():
     assert joined_pairs(pairs, 0.2, 1, 3, 80) != joined_pairs(pairs, 0.2, 1, 4, 80)
     assert joined_pairs(pairs, 0.0, 1, 0, 80) == []
     assert joined_pairs(pairs[:1], 0.5, 1, 0, 80) == []
+
+
+def test_batch_to_moves_every_tensor_and_keeps_the_count():
+    b = collate([([5, 6], [7]), ([8], [9, 10])], pad=0, bos=2, eos=3)
+    assert b.to("cpu") is b  # already there: nothing copied
+    moved = b.to(torch.device("meta"))  # a device of shapes only: what a GPU batch would look like here
+    assert all(getattr(moved, k).device.type == "meta" and getattr(moved, k).shape == getattr(b, k).shape
+               for k in ("src", "src_len", "tgt_in", "tgt_out"))
+    assert moved.tokens == b.tokens == 5  # y and </s>: 2 + 3
