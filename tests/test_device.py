@@ -80,3 +80,18 @@ def test_every_command_lists_device():
     for command in ("train", "evaluate", "translate", "bench"):
         out = subprocess.run([sys.executable, "-m", "s2s", command, "--help"], capture_output=True, text=True)
         assert out.returncode == 0 and "--device {auto,cpu,cuda}" in out.stdout, command
+
+
+def test_the_device_watch_catches_a_tensor_made_without_a_device():
+    """tests/device_watch.py, which the lab, explain and intervene tests use, can fail: a constructor
+    called from an s2s file without a device is reported, one that names the model's device is not."""
+    from device_watch import S2S, made_tensors, off_device
+
+    code = "import torch\nstray = torch.zeros(2)\nkept = torch.tensor([1], device=torch.device('cpu'))\n"
+    with made_tensors() as made:
+        exec(compile(code, str(S2S / "made_up.py"), "exec"), {})
+        torch.ones(1)  # from a test file: not watched
+    assert [(m.where, m.constructor, m.device) for m in made] == [
+        ("s2s/made_up.py:2", "zeros", None), ("s2s/made_up.py:3", "tensor", torch.device("cpu"))]
+    assert [m.where for m in off_device(made, torch.device("cpu"))] == ["s2s/made_up.py:2"]
+    assert len(off_device(made, torch.device("cuda"))) == 2
