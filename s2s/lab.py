@@ -14,6 +14,11 @@ every length from min_len to 2 x max_len. Snapshots are bounded: past `max_snaps
 every other one is dropped and the interval doubles, so a long run still spans its whole
 history in few snapshots. `time_to_95` is the first elapsed time at which the mean exact
 match over the training lengths reached 0.95 (checked at every snapshot, kept or not).
+
+`LabRun(..., device=)` trains and evaluates there (`python -m s2s lab --device`; the app's worker
+pool trains on the CPU): the model is initialised on the CPU (the same weights for the same seed)
+and moved; batches are collated on the CPU and moved. On CUDA the update step autocasts to bf16
+(as `s2s train` does); evaluation and the probe stay fp32.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from dataclasses import dataclass
 
 import torch
 
+from . import device as dev
 from . import toy
 from .batches import collate
 from .config import ModelConfig
@@ -141,12 +147,12 @@ class Timeline:
 @torch.inference_mode()
 def greedy_batch(model: Seq2Seq, sources: list[list[int]], max_steps: int) -> list[list[int]]:
     """Greedy outputs (ids, without </s>) of many sources at once."""
-    cfg = model.cfg
-    b = collate([(s, []) for s in sources], cfg.pad_id, cfg.bos_id, cfg.eos_id)
+    cfg, on = model.cfg, dev.of(model)
+    b = collate([(s, []) for s in sources], cfg.pad_id, cfg.bos_id, cfg.eos_id).to(on)
     memory = model.encode(b.src, b.src_len)
     state = model.init_state(memory)
-    prev = torch.full((len(sources),), cfg.bos_id, dtype=torch.long)  # [B]
-    done = torch.zeros(len(sources), dtype=torch.bool)
+    prev = torch.full((len(sources),), cfg.bos_id, dtype=torch.long, device=on)  # [B]
+    done = torch.zeros(len(sources), dtype=torch.bool, device=on)
     steps = []
     for _ in range(max_steps):
         logp, out = model.step(prev, state, memory)  # [B, V]
@@ -181,16 +187,19 @@ def score(model: Seq2Seq, tests: dict[int, list]) -> tuple[dict[int, float], dic
 def probe_attention(model: Seq2Seq, src: list[int], tgt: list[int]):
     """Teacher-forced attention on the probe's right output: [len(tgt)+1][len(src)+1] or None."""
     cfg = model.cfg
-    b = collate([(src, tgt)], cfg.pad_id, cfg.bos_id, cfg.eos_id)
+    b = collate([(src, tgt)], cfg.pad_id, cfg.bos_id, cfg.eos_id).to(dev.of(model))
     _, weights = model(b.src, b.src_len, b.tgt_in)  # [1, T, S] | None
-    return None if weights is None else [[round(float(w), 4) for w in row] for row in weights[0]]
+    return None if weights is None else [[round(w, 4) for w in row] for row in weights[0].float().cpu().tolist()]
 
 
 class LabRun:
-    """One training run; iterate it for snapshots. After the loop: `summary`, `model`, `timeline`."""
+    """One training run; iterate it for snapshots. After the loop: `summary`, `model`, `timeline`.
 
-    def __init__(self, settings: LabSettings, stop: threading.Event | None = None):
+    `device`: where it computes (default the CPU; s2s.device.resolve turns `--device` into one)."""
+
+    def __init__(self, settings: LabSettings, stop: threading.Event | None = None, device: torch.device | None = None):
         self.s, self.stop = settings, stop
+        self.device = torch.device("cpu") if device is None else torch.device(device)
         self.timeline = Timeline(settings.max_snapshots)
         self.summary: dict | None = None
         self.model: Seq2Seq | None = None
@@ -200,7 +209,8 @@ class LabRun:
         start = time.monotonic()
         torch.manual_seed(s.seed)
         rng = random.Random(s.seed)
-        model = self.model = Seq2Seq(model_config(s))
+        on = self.device
+        model = self.model = Seq2Seq(model_config(s)).to(on)  # initialised on the CPU, then moved
         opt, loss_fn = make_optimizer(model, s.lr), make_loss(0.0)
         tests = toy.test_set(s.task, s.test_lengths, s.test_per_length, s.seed)
         src, tgt = toy.probe(s.task, s.max_len, s.seed)
@@ -237,7 +247,7 @@ class LabRun:
                 why = "seconds"
                 break
             batch = collate(toy.sample(rng, s.task, s.batch_size, s.min_len, s.max_len), cfg.pad_id, cfg.bos_id, cfg.eos_id)
-            losses.append(train_step(model, opt, batch, loss_fn, bf16=False, clip=1.0))
+            losses.append(train_step(model, opt, batch, loss_fn, bf16=on.type == "cuda", clip=1.0))  # moves the batch
             step += 1
             if step % every == 0 and step < s.steps:
                 snap = snapshot()
@@ -253,7 +263,7 @@ class LabRun:
         self.summary = {"task": s.task, "model": s.model, "cell": s.cell, "steps": step,
                         "seconds": round(time.monotonic() - start, 3), "exact_match": last["exact_match"],
                         "token_accuracy": last["token_accuracy"], "time_to_95": time_to_95, "ended": why,
-                        "train_lengths": [s.min_len, s.max_len]}
+                        "train_lengths": [s.min_len, s.max_len], "device": on.type}
 
 
 def run(settings: LabSettings, stop: threading.Event | None = None):
@@ -267,10 +277,11 @@ def model_bytes(model: Seq2Seq) -> bytes:
     return buf.getvalue()
 
 
-def load_model(settings: LabSettings, data: bytes) -> Seq2Seq:
+def load_model(settings: LabSettings, data: bytes, device: torch.device | None = None) -> Seq2Seq:
+    """A trained lab model from `model_bytes`, on `device` (default the CPU), whichever device saved it."""
     model = Seq2Seq(model_config(settings))
-    model.load_state_dict(torch.load(io.BytesIO(data), weights_only=True))
-    return model.eval().requires_grad_(False)
+    model.load_state_dict(torch.load(io.BytesIO(data), weights_only=True, map_location="cpu"))
+    return model.to(device or "cpu").eval().requires_grad_(False)
 
 
 def decode(model: Seq2Seq, text: str) -> dict:

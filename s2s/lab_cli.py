@@ -13,7 +13,7 @@ import sys
 import torch
 from tqdm import tqdm
 
-from . import toy
+from . import device, toy
 from .errors import ConfigError
 from .lab import CELLS, KINDS, LabRun, LabSettings, train_mean
 
@@ -36,6 +36,7 @@ def add_arguments(p) -> None:
     p.add_argument("--every", type=int, default=DEFAULTS.every, help="steps between snapshots")
     p.add_argument("--threads", type=int, default=1, help="torch threads (default 1: one core)")
     p.add_argument("--json", action="store_true", help="one JSON object per snapshot, the summary last")
+    device.add_argument(p)
 
 
 def settings(args) -> LabSettings:
@@ -46,7 +47,7 @@ def settings(args) -> LabSettings:
 
 def table(summary: dict, s: LabSettings) -> str:
     lines = [f"{s.task} with {s.model} ({s.cell}): {summary['steps']} steps in {summary['seconds']:.1f} s, "
-             f"ended by {summary['ended']}",
+             f"ended by {summary['ended']}, on {summary['device']}",
              f"time to {0.95:.0%} exact match on lengths {s.min_len}-{s.max_len}: "
              + (f"{summary['time_to_95']:.1f} s" if summary["time_to_95"] is not None else "not reached"),
              "length  exact match  token accuracy",]
@@ -60,16 +61,17 @@ def main(args) -> int:
     s = settings(args)  # ConfigError before anything starts
     if args.threads < 1:
         raise ConfigError(f"--threads must be at least 1, got {args.threads}")
+    on = device.resolve(args.device)  # DeviceError before anything starts
     before = torch.get_num_threads()
     torch.set_num_threads(args.threads)
     try:
-        return _run(args, s)
+        return _run(args, s, on)
     finally:
         torch.set_num_threads(before)
 
 
-def _run(args, s: LabSettings) -> int:
-    run = LabRun(s)
+def _run(args, s: LabSettings, on: torch.device) -> int:
+    run = LabRun(s, device=on)
     bar = None if args.json else tqdm(total=s.steps, unit="step", mininterval=0.5 if sys.stderr.isatty() else 10.0)
     for snap in run:
         if args.json:

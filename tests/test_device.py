@@ -38,10 +38,12 @@ def test_cuda_without_a_gpu_is_a_clear_error(tmp_path):
     ckpt = make_checkpoint(tmp_path / "b")
     for args in (["translate", str(ckpt), "Hello.", "--device", "cuda"],
                  ["evaluate", str(ckpt), "--limit", "1", "--device", "cuda"],
-                 ["train", str(write_config(tmp_path, "c", max_steps=1)), "--device", "cuda"]):
+                 ["train", str(write_config(tmp_path, "c", max_steps=1)), "--device", "cuda"],
+                 ["lab", "--steps", "1", "--device", "cuda"]):
         out = subprocess.run([sys.executable, "-m", "s2s", *args], capture_output=True, text=True)
         assert out.returncode == 2, args
         assert "no CUDA GPU is available" in out.stderr and "Traceback" not in out.stderr
+        assert out.stderr.count("\n") == 1 and not out.stdout, args  # one line, nothing computed
     assert not (tmp_path / "c" / "ckpt").exists()  # refused before training started
 
 
@@ -77,7 +79,7 @@ def test_evaluate_records_the_device(tmp_path, monkeypatch):
 
 
 def test_every_command_lists_device():
-    for command in ("train", "evaluate", "translate", "bench"):
+    for command in ("train", "evaluate", "translate", "bench", "lab"):
         out = subprocess.run([sys.executable, "-m", "s2s", command, "--help"], capture_output=True, text=True)
         assert out.returncode == 0 and "--device {auto,cpu,cuda}" in out.stdout, command
 

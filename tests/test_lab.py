@@ -181,3 +181,25 @@ def test_settings_round_trip_and_unknown_keys():
     assert LabSettings.from_dict(s.to_dict()) == s
     with pytest.raises(ConfigError, match="unknown lab settings: colour"):
         LabSettings.from_dict({"colour": "red"})
+
+
+def test_every_tensor_the_lab_makes_follows_the_model_device():
+    """LabRun(device=) puts the model there; training, scoring, the probe and decoding make every
+    tensor on the model's device (the ones collate builds on the CPU are moved, see device_watch)."""
+    from device_watch import made_tensors, off_device
+
+    cpu = torch.device("cpu")
+    s = LabSettings(task="reverse", model="bahdanau", steps=4, every=2, test_per_length=2, hidden=16, emb_dim=8,
+                    min_len=2, max_len=4, seconds=600.0)
+    with made_tensors() as made:
+        r = LabRun(s, device=cpu)
+        snaps = list(r)
+        again = load_model(s, model_bytes(r.model), device=cpu)
+        out = decode(again, "c a b")
+    assert r.summary["device"] == "cpu" and {p.device for p in again.parameters()} == {cpu}
+    assert {m.where.split(":")[0] for m in made} >= {"s2s/lab.py", "s2s/search.py"}  # the watch saw them
+    assert not off_device(made, cpu), off_device(made, cpu)
+    plain = LabRun(s)  # the default: the CPU, the same numbers
+    assert [(x["step"], x["loss"], x["exact_match"], x["probe"]) for x in plain] == \
+        [(x["step"], x["loss"], x["exact_match"], x["probe"]) for x in snaps]
+    assert out == decode(plain.model, "c a b")

@@ -5,6 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+import torch
+
 from s2s.__main__ import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,3 +42,17 @@ def test_bad_settings_are_refused_before_anything_runs(capsys):
     assert "hidden must be even" in capsys.readouterr().err
     assert main(["lab", "--threads", "0"]) == 2
     assert "--threads must be at least 1" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="the default (auto) is the CPU only without CUDA")
+def test_device_cpu_gives_the_default_numbers(capsys):
+    args = ["lab", "--task", "reverse", "--max-len", "4", "--steps", "12", "--every", "4", "--hidden", "16", "--json"]
+    runs = []
+    for extra in ([], ["--device", "cpu"]):
+        assert main(args + extra) == 0
+        lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+        for line in lines:  # wall-clock figures differ from run to run
+            for key in ("elapsed", "seconds", "time_to_95"):
+                line.pop(key, None)
+        runs.append(lines)
+    assert runs[0] == runs[1] and runs[1][-1]["device"] == "cpu" and len(runs[1]) == 5
