@@ -22,6 +22,8 @@ The forward function runs with autograd on, also under Captum's `no_grad` (Featu
 a checkpoint loaded for decoding has int8 twins that step aside under autograd (s2s/fast.py), so
 attributions are always those of the fp32 model. Attention for the agreement comes from the same
 teacher-forced fp32 pass. Vanilla models have attributions and no attention, hence no agreement.
+Every tensor is made on the model's device (`--device`); on CUDA as on the CPU the gradients are fp32
+(no bf16 autocast: integrated gradients' convergence delta would measure the rounding).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import numpy as np
 import torch
 from captum.attr import FeatureAblation, InputXGradient, IntegratedGradients, Saliency
 
+from . import device
 from .agreement import mean_agreement, normalise_rows, row_agreement
 from .checkpoint import Checkpoint
 from .errors import InputError
@@ -110,9 +113,10 @@ class TeacherForced:
     def __init__(self, model: Seq2Seq, src_ids: Sequence[int], tgt_ids: Sequence[int]):
         cfg = model.cfg
         self.model = model
-        self.src = torch.tensor([list(src_ids)])  # [1, S]
-        self.tgt_in = torch.tensor([[cfg.bos_id, *tgt_ids[:-1]]])  # [1, T]: <s> y_1 .. y_{T-1}
-        self.tgt_out = torch.tensor([list(tgt_ids)])  # [1, T]
+        on = device.of(model)  # every tensor where the model computes
+        self.src = torch.tensor([list(src_ids)], device=on)  # [1, S]
+        self.tgt_in = torch.tensor([[cfg.bos_id, *tgt_ids[:-1]]], device=on)  # [1, T]: <s> y_1 .. y_{T-1}
+        self.tgt_out = torch.tensor([list(tgt_ids)], device=on)  # [1, T]
 
     def embeddings(self) -> torch.Tensor:
         """The source embeddings x [1, S, E]."""
@@ -133,13 +137,14 @@ class TeacherForced:
         with torch.enable_grad():  # fp32 weights of a frozen model (see the module docstring)
             n, s, _ = src_emb.shape
             steps = self.tgt_in.size(1) if rows is None else int(rows.max()) + 1
-            mask = torch.ones(n, s, dtype=torch.bool)
-            memory = self.model.encode_embedded(src_emb, torch.full((n,), s), mask)
+            on = src_emb.device
+            mask = torch.ones(n, s, dtype=torch.bool, device=on)
+            memory = self.model.encode_embedded(src_emb, torch.full((n,), s, device=on), mask)
             tgt_in = self.model.embed(self.tgt_in[:, :steps]).expand(n, -1, -1)  # [N, T', E]
             out, weights = self.model.decoder(tgt_in, memory)  # [N, T', E]
             target = self.tgt_out[:, :steps].expand(n, -1)  # [N, T']
             if rows is not None:
-                pick = torch.arange(n)
+                pick = torch.arange(n, device=on)
                 out, target = out[pick, rows][:, None], target[pick, rows][:, None]  # [N, 1, E], [N, 1]
             logp = torch.log_softmax(self.model.logits(out).float(), dim=-1)  # [N, T' | 1, V]
             logp = logp.gather(-1, target[:, :, None])[:, :, 0]  # [N, T' | 1]
@@ -165,13 +170,13 @@ def attributions(model: Seq2Seq, src_ids: Sequence[int], tgt_ids: Sequence[int],
         _, weights = f.run(x)
     out: dict[str, np.ndarray] = {}
     delta = None
-    rows = torch.arange(t)  # copy i is explained for target row i
+    rows = torch.arange(t, device=x.device)  # copy i is explained for target row i
     if "saliency" in methods:
         grad = Saliency(f).attribute(copies, additional_forward_args=(rows,), abs=True)  # [T, S, E]
-        out["saliency"] = grad.norm(dim=-1).detach().numpy()
+        out["saliency"] = grad.norm(dim=-1).detach().cpu().numpy()
     if "input_x_gradient" in methods:
         ixg = InputXGradient(f).attribute(copies, additional_forward_args=(rows,))  # [T, S, E]
-        out["input_x_gradient"] = ixg.sum(-1).detach().numpy()
+        out["input_x_gradient"] = ixg.sum(-1).detach().cpu().numpy()
     if "integrated_gradients" in methods:
         ig, parts, deltas = IntegratedGradients(f), [], []
         base = torch.zeros_like(x)  # [1, S, E] the zero embedding (BASELINE) ...
@@ -184,17 +189,17 @@ def attributions(model: Seq2Seq, src_ids: Sequence[int], tgt_ids: Sequence[int],
                                    return_convergence_delta=True)  # [hi - lo, S, E], [hi - lo]
             parts.append(attr.sum(-1).detach())
             deltas.append(d.detach())
-        out["integrated_gradients"] = torch.cat(parts).numpy()
-        delta = torch.cat(deltas).numpy()
+        out["integrated_gradients"] = torch.cat(parts).cpu().numpy()
+        delta = torch.cat(deltas).cpu().numpy()
     if "occlusion" in methods:
-        mask = torch.arange(s)[None, :, None].expand_as(x)  # [1, S, E]: feature j = source position j
+        mask = torch.arange(s, device=x.device)[None, :, None].expand_as(x)  # [1, S, E]: feature j = source position j
         occ = FeatureAblation(f).attribute(x, baselines=f.baseline(model.cfg.unk_id), feature_mask=mask,
                                            perturbations_per_eval=s)  # [T, S, E]: one value per position
-        out["occlusion"] = occ[:, :, 0].detach().numpy()
+        out["occlusion"] = occ[:, :, 0].detach().cpu().numpy()
     return Explanation(
         source_pieces=[],
         target_pieces=[],
-        attention=None if weights is None else weights[0].detach().numpy(),
+        attention=None if weights is None else weights[0].detach().cpu().numpy(),
         attributions=out,
         convergence_delta=delta,
         n_steps=n_steps,

@@ -1,6 +1,6 @@
 """`python -m s2s explain`: attributions beside attention for each input, or the test-split tables.
 
-    python -m s2s explain CHECKPOINT [--methods m1,m2] [--steps N] [--beam K] [--json] TEXT...
+    python -m s2s explain CHECKPOINT [--methods m1,m2] [--steps N] [--beam K] [--json] [--device D] TEXT...
     python -m s2s explain CHECKPOINT --test N          mean agreement of each method with attention
     python -m s2s explain CHECKPOINT --block-test N    how often blocking / removing a word drops its translation
     python -m s2s explain CHECKPOINT --bench           integrated gradients + occlusion, one 10-word sentence
@@ -13,6 +13,7 @@ import sys
 
 import numpy as np
 
+from . import device
 from .errors import S2SError
 from .explain import METHODS, check_methods, explain
 
@@ -50,7 +51,7 @@ def main(args) -> int:
     except S2SError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    ckpt = load(args.checkpoint)
+    ckpt = load(args.checkpoint, device=device.resolve(args.device))  # CUDA: the fp32 weights, no int8
     name = "/".join(ckpt.path.parts[-2:])  # e.g. eng-spa/bahdanau
     if args.bench:
         from .tools.bench_explain import bench
@@ -90,4 +91,5 @@ def add_parser(sub) -> None:
                    help="over N test sentences: how often blocking / removing a content word drops its translation")
     p.add_argument("--bench", action="store_true", help="time integrated gradients + occlusion, one thread")
     p.add_argument("--runs", type=int, default=5, help="runs per --bench figure")
+    device.add_argument(p)
     p.set_defaults(run=main)

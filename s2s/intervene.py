@@ -39,8 +39,9 @@ class Override:
         check_indices([position], n_source, "override")
         return cls(step, tuple(1.0 if j == position else 0.0 for j in range(n_source)))
 
-    def tensor(self) -> torch.Tensor:
-        return torch.tensor(np.asarray(self.weights, dtype=np.float32))  # [S]
+    def tensor(self, device: torch.device | str) -> torch.Tensor:
+        """The weights [S] on `device`: the model's (s2s.device.of), no default to forget."""
+        return torch.tensor(np.asarray(self.weights, dtype=np.float32), device=device)  # [S]
 
 
 def parse_indices(text: str) -> tuple[int, ...]:
@@ -110,7 +111,7 @@ def removed_ids(src_ids: Sequence[int], remove: Sequence[int], unk_id: int) -> l
 
 
 def block_mask(mask: torch.Tensor, block: Sequence[int]) -> torch.Tensor:
-    """mask [B, S] (True = attend) with the blocked columns set False."""
+    """mask [B, S] (True = attend) with the blocked columns set False (on the mask's device)."""
     if not block:
         return mask
     mask = mask.clone()

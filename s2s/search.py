@@ -79,7 +79,7 @@ def _override_at(model: Seq2Seq, override: Override | None, n_source: int):
     override = check_override(override, n_source, model.cfg.family == "vanilla")
     if override is None:
         return lambda t: None
-    weights = override.tensor()
+    weights = override.tensor(device.of(model))  # [S], where the model computes
     return lambda t: weights if t == override.step else None
 
 

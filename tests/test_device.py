@@ -39,6 +39,7 @@ def test_cuda_without_a_gpu_is_a_clear_error(tmp_path):
     for args in (["translate", str(ckpt), "Hello.", "--device", "cuda"],
                  ["evaluate", str(ckpt), "--limit", "1", "--device", "cuda"],
                  ["train", str(write_config(tmp_path, "c", max_steps=1)), "--device", "cuda"],
+                 ["explain", str(ckpt), "Hello.", "--device", "cuda"],
                  ["lab", "--steps", "1", "--device", "cuda"]):
         out = subprocess.run([sys.executable, "-m", "s2s", *args], capture_output=True, text=True)
         assert out.returncode == 2, args
@@ -79,7 +80,7 @@ def test_evaluate_records_the_device(tmp_path, monkeypatch):
 
 
 def test_every_command_lists_device():
-    for command in ("train", "evaluate", "translate", "bench", "lab"):
+    for command in ("train", "evaluate", "translate", "bench", "lab", "explain"):
         out = subprocess.run([sys.executable, "-m", "s2s", command, "--help"], capture_output=True, text=True)
         assert out.returncode == 0 and "--device {auto,cpu,cuda}" in out.stdout, command
 

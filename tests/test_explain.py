@@ -181,3 +181,19 @@ def test_reverse_attention_is_anti_diagonal_and_saliency_agrees(reverse_explaine
                    "replacing </s> or a symbol by the untrained <unk> moves every row) of the rows")
 def test_reverse_other_methods_agree_at_top1(reverse_explained, method):
     assert reverse_explained[0][method] >= 0.9
+
+
+@pytest.mark.parametrize("variant", ["bahdanau-gru", "vanilla-lstm"])
+def test_every_tensor_an_explanation_makes_follows_the_model_device(make_checkpoint, variant):
+    """ids, embeddings, masks, IG's baseline and occlusion's feature mask sit where the model computes
+    (`explain --device`); every method's result comes back as numpy on the CPU."""
+    from device_watch import made_tensors, off_device
+
+    ckpt, _ = make_checkpoint(variant)
+    cpu = torch.device("cpu")
+    with made_tensors() as made:
+        ex = explain(ckpt, TEXT, n_steps=4)
+    assert any(m.where.startswith("s2s/explain.py") for m in made)  # the watch saw explain's own
+    assert not off_device(made, cpu), off_device(made, cpu)
+    assert set(ex.attributions) == set(ATTRIBUTIONS)
+    assert all(isinstance(a, np.ndarray) for a in ex.attributions.values())

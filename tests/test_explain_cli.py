@@ -4,6 +4,7 @@
 import json
 
 import pytest
+import torch
 
 from s2s.__main__ import main
 from s2s.explain import METHODS
@@ -79,3 +80,12 @@ def test_translate_bad_indices(ckpts, capsys, args, message):
     assert main(["translate", path, *args, "I like cats."]) == 2  # 5 pieces: ▁I ▁like ▁cats . </s>
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="the default (auto) is the CPU only without CUDA")
+def test_explain_device_cpu_gives_the_default_numbers(ckpts, capsys):
+    outs = []
+    for extra in ([], ["--device", "cpu"]):
+        assert main(["explain", str(ckpts["bahdanau"]), "--steps", "8", "--json", *extra, "I like cats."]) == 0
+        outs.append(json.loads(capsys.readouterr().out))
+    assert outs[0] == outs[1] and outs[0]["convergence_delta"] is not None

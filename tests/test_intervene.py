@@ -209,3 +209,25 @@ def test_reverse_unidirectional_blocking_removes_exactly_that_symbol(reverse_uni
     exact = [out == [s for k, s in enumerate(src) if k != j][::-1] + [EOS]
              for out, _, src, j in _block_each_position(model, held)]
     assert np.mean(exact) >= 0.9
+
+
+def test_interventions_make_their_tensors_on_the_model_device(make_checkpoint):
+    """Override weights and block masks follow the model's device (`translate --device`)."""
+    from device_watch import made_tensors, off_device
+
+    cpu = torch.device("cpu")
+    assert Override(1, (0.25, 0.75)).tensor(cpu).tolist() == [0.25, 0.75]
+    assert Override(1, (0.25, 0.75)).tensor(torch.device("meta")).device.type == "meta"  # where it is asked
+    model = _model("bahdanau-gru", eos_bias=-5.0)
+    over = Override.one_hot(2, 3, len(SRC))
+    with made_tensors() as made:
+        greedy = greedy_search(model, TOK, SRC, max_len=6, block=(1,), override=over).hypotheses[0]
+        beam = beam_search(model, TOK, SRC, beam=3, max_len=6, block=(1,), override=over).hypotheses[0]
+    assert greedy.attention[1].tolist() == list(over.weights) and (greedy.attention[:, 1] == 0).all()
+    assert (beam.attention[:, 1] == 0).all()
+    assert any(m.where.startswith("s2s/intervene.py") for m in made)  # Override.tensor was watched
+    assert not off_device(made, cpu), off_device(made, cpu)
+    ckpt, _ = make_checkpoint("bahdanau-gru")
+    with made_tensors() as made:
+        trace(ckpt, TEXT, override=Override.one_hot(1, 0, len(translate(ckpt, TEXT).source_ids)), block=(2,))
+    assert made and not off_device(made, cpu), off_device(made, cpu)
