@@ -134,7 +134,7 @@ class Decoder(nn.Module):
             scores = self.scorer.score(out, memory.keys)  # [B, 1, S]
             context, weights = _attend(scores, memory, attention)
             features = torch.cat([context, out], -1)  # [B, 1, M + H]
-        o = torch.tanh(self.out(features))[:, 0] if project or self.cfg.input_feeding else None  # [B, E]
+        o = self.project(features)[:, 0] if project or self.cfg.input_feeding else None  # [B, E]
         feed = o if self.cfg.input_feeding else None
         if weights is not None:
             weights, scores = weights[:, 0], scores[:, 0]  # [B, S]
@@ -168,4 +168,13 @@ class Decoder(nn.Module):
         if self.cfg.input_feeding:  # o_t was needed inside the loop
             return torch.stack(outputs, 1), torch.stack(weights, 1)  # [B, T, E], [B, T, S]
         # o_t is not fed back: project every step's features at once
-        return torch.tanh(self.out(torch.stack(features, 1))), torch.stack(weights, 1)
+        return self.project(torch.stack(features, 1)), torch.stack(weights, 1)
+
+    def project(self, features: torch.Tensor) -> torch.Tensor:
+        """features [..., F] (StepOut.features) -> o [..., E] = tanh(W_o features) (W_c for Luong)."""
+        return torch.tanh(self.out(features))
+
+    @property
+    def loops(self) -> bool:
+        """Whether teacher forcing runs step by step (attention fed into the RNN, or input feeding)."""
+        return not (self.family == "vanilla" or (self.family == "luong" and not self.cfg.input_feeding))

@@ -18,6 +18,13 @@ log-probability of target piece t. Every method gives a matrix [T, S] (Captum co
 - occlusion:             F_t(x) - F_t(x with x_j replaced by the <unk> embedding), i.e. leave one
                          out, exact (Captum `FeatureAblation`, one feature per source position).
 
+All target rows are explained in one Captum call per method: the inputs are T copies of x, copy t
+explained for row t (its index passed in `additional_forward_args`), and the forward function returns
+copy t's F_t alone. Integrated gradients' T x n_steps examples run in as few passes as
+`PASS_BUDGET` allows (one for 16 source and 14 target pieces and 32 steps); in a pass each example's decoder stops at its
+own row (`TeacherForced._rows`). `attributions_per_row` is the plain way (one call per row), the
+reference the tests compare with.
+
 The forward function runs with autograd on, also under Captum's `no_grad` (FeatureAblation):
 a checkpoint loaded for decoding has int8 twins that step aside under autograd (s2s/fast.py), so
 attributions are always those of the fp32 model. Attention for the agreement comes from the same
@@ -39,6 +46,7 @@ from . import device
 from .agreement import mean_agreement, normalise_rows, row_agreement
 from .checkpoint import Checkpoint
 from .errors import InputError
+from .decoder import DecoderState, Memory
 from .model import Seq2Seq
 from .translate import translate
 
@@ -48,8 +56,7 @@ BASELINE = "zero embedding (the final </s> kept)"
 MAX_SOURCE = 60  # source pieces an explanation accepts (IG costs T x n_steps passes)
 MAX_TARGET = 80  # target pieces
 MAX_STEPS = 256  # integrated gradients' n_steps
-ROW_BUDGET = 1024  # IG: target rows x n_steps per Captum call at most
-IG_ROWS = 4  # IG: target rows per Captum call (row t runs t decoder steps, so short calls save work)
+PASS_BUDGET = 16384  # IG, per forward/backward pass: examples (T rows x points) x (S + T) pieces at most (memory)
 
 
 @dataclass
@@ -131,24 +138,56 @@ class TeacherForced:
     def run(self, src_emb: torch.Tensor, rows: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
         """src_emb [N, S, E] -> (log-probs [N, T], attention [N, T, S] | None), with the fp32 weights.
 
-        `rows` [N]: example n needs only F_{rows[n]}: log-probs [N] of that row alone, and the
-        decoder runs only up to the last row asked for (teacher forcing is causal: exact).
+        `rows` [N]: example n needs only F_{rows[n]}: log-probs [N] of that row alone (attention None),
+        each example's decoder run only up to its own row (teacher forcing is causal: exact).
         """
         with torch.enable_grad():  # fp32 weights of a frozen model (see the module docstring)
             n, s, _ = src_emb.shape
-            steps = self.tgt_in.size(1) if rows is None else int(rows.max()) + 1
             on = src_emb.device
             mask = torch.ones(n, s, dtype=torch.bool, device=on)
+            # the same values laid out time-major: the encoder's RNN reads [S, N, E], and its input
+            # projections (forward and backward) then run as one matrix product instead of S
+            src_emb = src_emb.transpose(0, 1).contiguous().transpose(0, 1)
             memory = self.model.encode_embedded(src_emb, torch.full((n,), s, device=on), mask)
-            tgt_in = self.model.embed(self.tgt_in[:, :steps]).expand(n, -1, -1)  # [N, T', E]
-            out, weights = self.model.decoder(tgt_in, memory)  # [N, T', E]
-            target = self.tgt_out[:, :steps].expand(n, -1)  # [N, T']
-            if rows is not None:
-                pick = torch.arange(n, device=on)
-                out, target = out[pick, rows][:, None], target[pick, rows][:, None]  # [N, 1, E], [N, 1]
-            logp = torch.log_softmax(self.model.logits(out).float(), dim=-1)  # [N, T' | 1, V]
-            logp = logp.gather(-1, target[:, :, None])[:, :, 0]  # [N, T' | 1]
+            if rows is None:
+                tgt_in = self.model.embed(self.tgt_in).expand(n, -1, -1)  # [N, T, E]
+                out, weights = self.model.decoder(tgt_in, memory)  # [N, T, E], [N, T, S] | None
+                target = self.tgt_out.expand(n, -1)  # [N, T]
+            else:
+                out, weights, target = self._rows(memory, rows)[:, None], None, self.tgt_out[0, rows][:, None]
+            logp = torch.log_softmax(self.model.logits(out).float(), dim=-1)  # [N, T | 1, V]
+            logp = logp.gather(-1, target[:, :, None])[:, :, 0]  # [N, T | 1]
             return (logp if rows is None else logp[:, 0]), weights
+
+    def _rows(self, memory: Memory, rows: torch.Tensor) -> torch.Tensor:
+        """o_{rows[n]} [N, E] of each example n: one batch in which example n stops after step rows[n].
+
+        Examples are sorted by row, longest first, so the ones still running at step k are a prefix
+        of the batch, which shrinks as the rows end (the decoder work of a row-t call is t + 1 steps).
+        """
+        dec, n = self.model.decoder, rows.numel()
+        emb = dec.drop(self.model.embed(self.tgt_in[0]))  # [T, E]: <s> y_1 .. y_{T-1}
+        if not dec.loops:  # the RNN runs fused over all steps: run them all, keep each example's row
+            out, _ = dec(emb[: int(rows.max()) + 1].expand(n, -1, -1), memory)  # [N, T', E]
+            return out[torch.arange(n, device=rows.device), rows]
+        order = torch.argsort(rows, descending=True, stable=True)  # [N]
+        ranked = rows[order].tolist()
+        memory = Memory(*(x.index_select(0, order) for x in memory))
+        state, outs, ends = dec.init_state(memory), [], []
+        for k in range(ranked[0] + 1):
+            live = sum(r >= k for r in ranked)  # examples still running: the first `live`
+            if live < memory.mask.size(0):  # sliced from the last step's: gradients padded to that size only
+                memory = Memory(*(x[:live] for x in memory))
+                state = DecoderState(tuple(h[:, :live].contiguous() for h in state.hidden),
+                                     None if state.feed is None else state.feed[:live])
+            step = dec.step(emb[k].expand(live, -1), state, memory, project=False)
+            state, done = step.state, sum(r > k for r in ranked)  # examples done..live end at step k
+            if done < live:
+                outs.append(step.output[done:live] if dec.cfg.input_feeding else dec.project(step.features[done:live]))
+                ends.append(order[done:live])
+        back = torch.empty(n, dtype=torch.long, device=rows.device)
+        back[torch.cat(ends)] = torch.arange(n, device=rows.device)  # output row of each example
+        return torch.cat(outs)[back]  # [N, E]
 
     def __call__(self, src_emb: torch.Tensor, rows: torch.Tensor | None = None) -> torch.Tensor:
         """Captum's forward function: [N, T] log-probs, or [N] (one target row each) with `rows`."""
@@ -178,19 +217,14 @@ def attributions(model: Seq2Seq, src_ids: Sequence[int], tgt_ids: Sequence[int],
         ixg = InputXGradient(f).attribute(copies, additional_forward_args=(rows,))  # [T, S, E]
         out["input_x_gradient"] = ixg.sum(-1).detach().cpu().numpy()
     if "integrated_gradients" in methods:
-        ig, parts, deltas = IntegratedGradients(f), [], []
         base = torch.zeros_like(x)  # [1, S, E] the zero embedding (BASELINE) ...
         base[:, -1] = x[:, -1]  # ... but for the final </s>
-        chunk = max(1, min(IG_ROWS, ROW_BUDGET // n_steps))  # rows per call: later rows need more steps
-        for lo in range(0, t, chunk):
-            hi = min(t, lo + chunk)
-            attr, d = ig.attribute(copies[lo:hi], baselines=base.expand(hi - lo, -1, -1),
-                                   additional_forward_args=(rows[lo:hi],), n_steps=n_steps,
-                                   return_convergence_delta=True)  # [hi - lo, S, E], [hi - lo]
-            parts.append(attr.sum(-1).detach())
-            deltas.append(d.detach())
-        out["integrated_gradients"] = torch.cat(parts).cpu().numpy()
-        delta = torch.cat(deltas).cpu().numpy()
+        points = max(1, min(n_steps, PASS_BUDGET // (t * (s + t))))  # interpolation points per pass, all T rows
+        attr, d = IntegratedGradients(f).attribute(
+            copies, baselines=base.expand(t, -1, -1), additional_forward_args=(rows,), n_steps=n_steps,
+            internal_batch_size=t * points, return_convergence_delta=True)  # [T, S, E], [T]
+        out["integrated_gradients"] = attr.sum(-1).detach().cpu().numpy()
+        delta = d.detach().cpu().numpy()
     if "occlusion" in methods:
         mask = torch.arange(s, device=x.device)[None, :, None].expand_as(x)  # [1, S, E]: feature j = source position j
         occ = FeatureAblation(f).attribute(x, baselines=f.baseline(model.cfg.unk_id), feature_mask=mask,
@@ -204,6 +238,32 @@ def attributions(model: Seq2Seq, src_ids: Sequence[int], tgt_ids: Sequence[int],
         convergence_delta=delta,
         n_steps=n_steps,
     )
+
+
+def attributions_per_row(model: Seq2Seq, src_ids: Sequence[int], tgt_ids: Sequence[int],
+                         methods=("saliency", "input_x_gradient", "integrated_gradients"),
+                         n_steps: int = 32) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
+    """The gradient methods the plain way: one Captum call per target row t, forward F_t(x) taken
+    from the whole teacher-forced pass. The reference `attributions` (all rows in one call) is
+    tested against, and timed beside by `--bench`: ({method: [T, S]}, IG's delta [T] | None)."""
+    f = TeacherForced(model, src_ids, tgt_ids)
+    x = f.embeddings().requires_grad_()  # [1, S, E]
+    base = torch.zeros_like(x).detach()
+    base[:, -1] = x[:, -1].detach()
+    rows, deltas = {m: [] for m in methods}, []
+    for t in range(len(tgt_ids)):
+        row = lambda e, t=t: f(e)[:, t]  # noqa: E731  [N]
+        if "saliency" in methods:
+            rows["saliency"].append(Saliency(row).attribute(x, abs=True)[0].norm(dim=-1))
+        if "input_x_gradient" in methods:
+            rows["input_x_gradient"].append(InputXGradient(row).attribute(x)[0].sum(-1))
+        if "integrated_gradients" in methods:
+            attr, d = IntegratedGradients(row).attribute(x, baselines=base, n_steps=n_steps,
+                                                         return_convergence_delta=True)
+            rows["integrated_gradients"].append(attr[0].sum(-1))
+            deltas.append(d[0])
+    out = {m: torch.stack(r).detach().cpu().numpy() for m, r in rows.items()}  # [T, S] each
+    return out, (torch.stack(deltas).detach().cpu().numpy() if deltas else None)
 
 
 def explain(ckpt: Checkpoint, text: str, methods: Sequence[str] = METHODS, n_steps: int = 32, beam: int = 1,
