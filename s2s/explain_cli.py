@@ -63,7 +63,9 @@ def main(args) -> int:
         print(study.agreement_table(name, means, n))
         return 0
     if args.block_test is not None:
-        print(study.block_table(name, study.block_vs_remove(ckpt, args.block_test)))
+        counts = study.block_vs_remove(ckpt, args.block_test)
+        print(study.block_table(name, counts))
+        print(f"({counts.seconds:.0f} s)", file=sys.stderr)
         return 0
     texts = args.text or [line.rstrip("\n") for line in sys.stdin if line.strip()]
     status = 0

@@ -2,8 +2,9 @@
 decide what gets translated?
 
 - `agreement_over_test`: the mean per-sentence agreement (Kendall tau, JS, top-1) of every
-  attribution method with attention, over the first N sentences of the test split's random part.
-- `block_vs_remove`: for each content word of those sentences, its translation is the target words
+  attribution method with attention, over the first N sentences of the test split's random part
+  (the shortest: integrated gradients costs T x n_steps passes per sentence).
+- `block_vs_remove`: for each content word of N sentences spread over the random part (`spread`), its translation is the target words
   whose pieces attend most to the word's pieces (argmax of their attention row). The word is then
   blocked (attention only) or removed (<unk> in the encoder's input) and the sentence decoded again
   (greedy, the checkpoint's own decoding): the translation counts as gone when every one of its
@@ -15,7 +16,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -49,17 +50,30 @@ class BlockCounts:
     removed_gone: int = 0
     both: int = 0  # gone either way
     seconds: float = 0.0
+    source_words: list[int] = field(default_factory=list)  # words of each source sentence
 
     def share(self, n: int) -> float:
         return n / self.words if self.words else float("nan")
 
 
-def split_sources(ckpt: Checkpoint, n: int) -> list[str]:
-    """The first n sources of the test split's random part, in this checkpoint's direction."""
+def spread(pool: list, n: int) -> list:
+    """n items spread evenly over `pool`: those at positions floor(i * L / n), i = 0..n-1 (L = len(pool);
+    all of them when n >= L)."""
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise InputError(f"the number of test sentences must be a positive integer, got {n!r}")
+    return list(pool) if n >= len(pool) else [pool[i * len(pool) // n] for i in range(n)]
+
+
+def split_sources(ckpt: Checkpoint, n: int, first: bool = False) -> list[str]:
+    """n sources spread over the test split's random part (`spread`), in this checkpoint's direction;
+    with `first`, its first n.
+
+    The part keeps the corpus order, which runs from short sentences to long ones, so an even spread
+    takes every length in its share; the first n are the n shortest."""
+    spread([], n)  # the count is checked before the split is read
     src, tgt = ckpt.pair
-    return [ex.source for ex in load_split("test", src, tgt) if ex.part == "random"][:n]
+    pool = [ex.source for ex in load_split("test", src, tgt) if ex.part == "random"]
+    return pool[:n] if first else spread(pool, n)
 
 
 def _words(text: str) -> Counter:
@@ -99,6 +113,7 @@ def block_vs_remove(ckpt: Checkpoint, n: int) -> BlockCounts:
     for text in split_sources(ckpt, n):
         tr = translate(ckpt, text)
         counts.sentences += 1
+        counts.source_words.append(len(text.split()))
         before = _words(tr.best.text)
         for positions in content_words(tr.source_pieces, lang):
             target = word_translation(tr.best.attention, tr.best.pieces, positions)
@@ -123,7 +138,7 @@ def agreement_over_test(ckpt: Checkpoint, n: int, n_steps: int = 32) -> tuple[di
         raise InputError("a vanilla model has no attention to agree with; its attributions are in `explain TEXT`")
     sums: dict[str, dict[str, list[float]]] = {m: {} for m in ATTRIBUTIONS}
     used = 0
-    for text in split_sources(ckpt, n):
+    for text in split_sources(ckpt, n, first=True):
         tr = translate(ckpt, text)
         ex = attributions(ckpt.model, tr.source_ids, tr.best.ids, ATTRIBUTIONS, n_steps)
         used += 1
@@ -135,7 +150,8 @@ def agreement_over_test(ckpt: Checkpoint, n: int, n_steps: int = 32) -> tuple[di
 
 
 def agreement_table(name: str, means: dict[str, dict[str, float]], n: int) -> str:
-    lines = [f"{name}: mean agreement with attention over {n} test sentences (per-sentence means)",
+    lines = [f"{name}: mean agreement with attention over the first {n} test sentences of the random part"
+             " (per-sentence means)",
              f"{'method':<22} {'kendall_tau':>11} {'js':>7} {'top1':>7}"]
     for method, m in means.items():
         lines.append(f"{method:<22} {m.get('kendall_tau', float('nan')):>11.3f} {m.get('js', float('nan')):>7.3f}"
@@ -146,8 +162,10 @@ def agreement_table(name: str, means: dict[str, dict[str, float]], n: int) -> st
 def block_table(name: str, c: BlockCounts) -> str:
     pct = lambda k: f"{100 * c.share(k):.1f}%"  # noqa: E731
     return "\n".join([
-        f"{name}: {c.sentences} test sentences, {c.words} content words with a translation"
-        f" ({c.no_translation} without one)",
+        f"{name}: {c.sentences} test sentences spread over the random part"
+        f" ({min(c.source_words, default=0)}-{max(c.source_words, default=0)} words,"
+        f" mean {np.mean(c.source_words) if c.source_words else 0:.1f}),"
+        f" {c.words} content words with a translation ({c.no_translation} without one)",
         f"translation gone when blocked: {c.blocked_gone} ({pct(c.blocked_gone)})",
         f"translation gone when removed: {c.removed_gone} ({pct(c.removed_gone)})",
         f"gone both ways: {c.both} ({pct(c.both)}); only blocked: {c.blocked_gone - c.both};"

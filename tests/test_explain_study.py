@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from s2s.checkpoint import CHECKPOINTS_DIR, list_checkpoints, load
-from s2s.explain_study import (block_table, block_vs_remove, content_words, subject_positions, word_translation,
-                               wrong_word)
+from s2s.errors import InputError
+from s2s.explain_study import (block_table, block_vs_remove, content_words, split_sources, spread, subject_positions,
+                               word_translation, wrong_word)
 from s2s.translate import translate
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "explain.md"
@@ -21,6 +22,15 @@ def test_content_words_and_subject():
     assert subject_positions(["▁Tom", "▁sings", ".", "</s>"], "eng") == [0]
     assert subject_positions(["▁Mi", "▁hermana", "▁canta", ".", "</s>"], "spa") == [1]
     assert subject_positions([".", "</s>"], "eng") == []
+
+
+def test_spread_takes_every_part_of_the_pool():
+    assert spread(list(range(10)), 3) == [0, 3, 6]
+    assert spread(list(range(10)), 4) == [0, 2, 5, 7]
+    assert spread(list(range(5)), 9) == [0, 1, 2, 3, 4]  # all of them, once
+    for bad in (0, -2, 1.5, True):
+        with pytest.raises(InputError, match="positive integer"):
+            spread([1, 2], bad)
 
 
 def test_word_translation_follows_the_attention_peaks():
@@ -57,6 +67,14 @@ def test_shipped_blocked_columns_exactly_zero_at_every_step(name):
                 for h in translate(ckpt, text, beam=beam, block=block).hypotheses:
                     assert (h.attention[:, block] == 0).all(), (name, text, block, beam)
                     assert np.allclose(h.attention.sum(1), 1.0, atol=1e-5)
+
+
+@pytest.mark.skipif("eng-spa/bahdanau" not in SHIPPED, reason="no shipped Bahdanau checkpoint")
+def test_shipped_sample_spans_the_lengths_of_the_split():
+    """The study's sentences are spread over the random part (short to long), not its first, shortest ones."""
+    sample = split_sources(load(CHECKPOINTS_DIR / "eng-spa" / "bahdanau"), 100)
+    words = [len(s.split()) for s in sample]
+    assert len(set(sample)) == 100 and max(words) >= 12 and np.mean(words) > 5, words
 
 
 def _documented(command: str) -> str:
