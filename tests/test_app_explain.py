@@ -9,8 +9,10 @@ from streamlit.testing.v1 import AppTest
 
 from app_fixtures import tiny_env, tiny_root  # noqa: F401  (fixtures)
 from s2s import checkpoint, translate
+from s2s import explain as explain_mod
 from s2s.intervene import Override
 from s2s.trace import trace
+from s2s.ui import explain_data
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "pages/9_explain.py"
@@ -51,6 +53,25 @@ def test_attention_beside_attributions_and_agreement(tiny_env):
     at.multiselect(key="w:explain.methods").set_value(["occlusion"]).run()
     assert not at.exception
     assert any("occlusion" in g for g in titles(at)) and not any("integrated" in g for g in titles(at))
+
+
+def test_only_the_methods_shown_are_computed_and_each_once(tiny_env, monkeypatch):
+    computed = []
+    real = explain_mod.attributions
+
+    def counting(model, src_ids, tgt_ids, methods, n_steps=32):
+        computed.append(tuple(methods))
+        return real(model, src_ids, tgt_ids, methods, n_steps)
+
+    monkeypatch.setattr(explain_mod, "attributions", counting)
+    explain_data.explanation.clear()
+    at = open_page()
+    assert set(computed) == {("saliency",), ("integrated_gradients",)}  # the methods shown by default, one at a time
+    computed.clear()
+    at.button(key="w:explain.p_subject").click().run()  # another part of the page: the cache answers
+    at.multiselect(key="w:explain.methods").set_value(["saliency", "occlusion"]).run()
+    assert not at.exception
+    assert computed == [("occlusion",)]  # only the method newly shown; saliency came from the cache
 
 
 def test_block_preset_and_remove(tiny_env):
