@@ -202,6 +202,8 @@ def reverse_explained():
         diagonal.append(np.mean([ex.attention[t].argmax() == len(src) - 1 - t for t in symbols]))
         for m, a in ex.agreement.items():
             top1[m].append(a["top1"])
+        for m, rows in ex.agreement_rows.items():  # the same, over the symbol rows only (not </s>)
+            top1.setdefault(f"{m} (symbol rows)", []).append(rows["top1"][list(symbols)].mean())
         ixg_on_eos.append(np.mean([ex.normalised["input_x_gradient"][t].argmax() == len(src) for t in symbols]))
         f, t = TeacherForced(model, ids, hyp.ids), len(hyp.ids)
         x = f.embeddings()
@@ -219,6 +221,7 @@ def test_reverse_attention_is_anti_diagonal_and_saliency_agrees(reverse_explaine
     top1, diagonal, _, solved = reverse_explained
     assert solved >= 0.95 and diagonal >= 0.95, (solved, diagonal)  # the model solves the task, attending right
     assert top1["saliency"] >= 0.9, top1
+    assert top1["saliency (symbol rows)"] >= 0.95, top1  # a symbol's gradient peaks at its aligned position
 
 
 def test_reverse_baselines_decide_where_ig_and_occlusion_peak(reverse_explained):
