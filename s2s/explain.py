@@ -19,11 +19,11 @@ log-probability of target piece t. Every method gives a matrix [T, S] (Captum co
                          out, exact (Captum `FeatureAblation`, one feature per source position).
 
 All target rows are explained in one Captum call per method: the inputs are T copies of x, copy t
-explained for row t (its index passed in `additional_forward_args`), and the forward function returns
-copy t's F_t alone. Integrated gradients' T x n_steps examples run in as few passes as
-`PASS_BUDGET` allows (one for 16 source and 14 target pieces and 32 steps); in a pass each example's decoder stops at its
-own row (`TeacherForced._rows`). `attributions_per_row` is the plain way (one call per row), the
-reference the tests compare with.
+explained for row t (its index passed in `additional_forward_args`), and the forward function
+returns copy t's F_t alone. Integrated gradients' T x n_steps examples run in as few passes as
+`PASS_BUDGET` allows (one for 16 source pieces, 14 target pieces and 32 steps); in a pass each
+example's decoder stops at its own row (`TeacherForced._rows`). `attributions_per_row` is the plain
+way (one call per row), the reference the tests compare with.
 
 The forward function runs with autograd on, also under Captum's `no_grad` (FeatureAblation):
 a checkpoint loaded for decoding has int8 twins that step aside under autograd (s2s/fast.py), so
@@ -45,8 +45,8 @@ from captum.attr import FeatureAblation, InputXGradient, IntegratedGradients, Sa
 from . import device
 from .agreement import mean_agreement, normalise_rows, row_agreement
 from .checkpoint import Checkpoint
-from .errors import InputError
 from .decoder import DecoderState, Memory
+from .errors import InputError
 from .model import Seq2Seq
 from .translate import translate
 

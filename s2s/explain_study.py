@@ -4,11 +4,11 @@ decide what gets translated?
 - `agreement_over_test`: the mean per-sentence agreement (Kendall tau, JS, top-1) of every
   attribution method with attention, over the first N sentences of the test split's random part
   (the shortest: integrated gradients costs T x n_steps passes per sentence).
-- `block_vs_remove`: for each content word of N sentences spread over the random part (`spread`), its translation is the target words
-  whose pieces attend most to the word's pieces (argmax of their attention row). The word is then
-  blocked (attention only) or removed (<unk> in the encoder's input) and the sentence decoded again
-  (greedy, the checkpoint's own decoding): the translation counts as gone when every one of its
-  target words occurs fewer times than before.
+- `block_vs_remove`: for each content word of N sentences spread over the random part (`spread`),
+  its translation is the target words whose pieces attend most to the word's pieces (argmax of
+  their attention row). The word is then blocked (attention only) or removed (<unk> in the
+  encoder's input) and the sentence decoded again (greedy, the checkpoint's own decoding): the
+  translation counts as gone when every one of its target words occurs fewer times than before.
 """
 
 from __future__ import annotations

@@ -207,7 +207,8 @@ def reverse_explained():
         ixg_on_eos.append(np.mean([ex.normalised["input_x_gradient"][t].argmax() == len(src) for t in symbols]))
         f, t = TeacherForced(model, ids, hyp.ids), len(hyp.ids)
         x = f.embeddings()
-        ig = IntegratedGradients(f).attribute(x.expand(t, -1, -1).clone(), baselines=_mean_symbol(model, x).expand(t, -1, -1),
+        ig = IntegratedGradients(f).attribute(x.expand(t, -1, -1).clone(),
+                                              baselines=_mean_symbol(model, x).expand(t, -1, -1),
                                               additional_forward_args=(torch.arange(t),), n_steps=32)
         mask = torch.arange(x.size(1))[None, :, None].expand_as(x)
         occ = FeatureAblation(f).attribute(x, baselines=_mean_symbol(model, x), feature_mask=mask)

@@ -61,7 +61,7 @@ def bench(ckpt: Checkpoint, runs: int = 5, n_steps: int = 32, text: str = SENTEN
     batched = lambda: attributions(ckpt.model, src, tgt, ("integrated_gradients",), n_steps)  # noqa: E731
     per_row()
     pairs = [(_once(per_row), _once(batched)) for _ in range(runs)]  # alternating: both under the same load
-    med = lambda f: statistics.median(f(*p) for p in pairs)  # noqa: E731  p = ((wall, cpu) per row, (wall, cpu) batched)
+    med = lambda f: statistics.median(f(*p) for p in pairs)  # noqa: E731  p: (wall, cpu) per row, (wall, cpu) batched
     row_wall, row_cpu, one_wall, one_cpu = (med(lambda a, b, i=i: (a + b)[i]) for i in range(4))
     ratio, ratio_cpu = med(lambda a, b: a[0] / b[0]), med(lambda a, b: a[1] / b[1])
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
