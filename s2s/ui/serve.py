@@ -14,6 +14,7 @@ st.navigation, so a shared link to any page works from the server's first visit 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
 import socket
 import sys
@@ -31,6 +32,26 @@ from ..paths import ENV_CLASSROOM
 
 APP = paths.APP  # app.py of the clone, or the copy installed in s2s/_bundle/app/
 DEFAULT_PORT = 8501
+# glibc's malloc arenas for the server (mallopt(3) M_ARENA_MAX, also the MALLOC_ARENA_MAX variable).
+# Streamlit runs every script run in a new thread; by default glibc gives threads up to 8 arenas
+# per core, and memory freed in one arena is not reused by the others: the heap grew by many times
+# its live data under a lecture hall's load (docs/load.md, "Server memory").
+MALLOC_ARENAS = 2
+M_ARENA_MAX = -8  # malloc.h
+
+
+def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
+    """Cap glibc's malloc arenas at `arenas` for this process (before it starts threads), unless
+    whoever started it chose (MALLOC_ARENA_MAX or GLIBC_TUNABLES set). True when the cap was set;
+    False elsewhere (another C library: nothing to do)."""
+    if os.environ.get("MALLOC_ARENA_MAX") or "arena_max" in os.environ.get("GLIBC_TUNABLES", ""):
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    return mallopt(M_ARENA_MAX, arenas) == 1
 
 
 def warm(server_up: Callable[[], bool] = Runtime.exists) -> None:
@@ -141,6 +162,7 @@ def main(argv: list[str] | None = None) -> None:
     # its own (no sidebar, no language switch), and if the server's first visitor comes through
     # a link to /attention, every later deep link does the same until someone opens the home page.
     PagesManager.uses_pages_directory = False
+    limit_malloc_arenas()  # before any thread of the server's allocates
     threading.Thread(target=warm, name="s2s-warm", daemon=True).start()
     cli.main(["run", str(APP), *(sys.argv[1:] if argv is None else argv)], prog_name="streamlit")
 
