@@ -7,6 +7,8 @@ figures themselves are not judged here. And what it does with a --host it cannot
 import math
 import re
 
+import pytest
+
 from app_fixtures import tiny_root  # noqa: F401  (fixture)
 from s2s.tools import bench_app, load
 
@@ -14,7 +16,7 @@ SUMMARY = re.compile(r"^users=(\d+) requests=(\d+) errors=(\d+) p95_single=([\d.
                      r"p95_ratio=([\d.]+) rss_growth=(-?[\d.]+)%$")
 FIGURES = ("single-user p50", "single-user p95", "translate requests", "errors", "p50 under load", "p95 under load",
            "p95 ratio load/single", "server RSS start", "server RSS peak", "server RSS end", "RSS growth end vs start",
-           "machine busy", "server CPU", "clients CPU", "server CPU per request")
+           "server RSS users gone", "machine busy", "server CPU", "clients CPU", "server CPU per request")
 
 
 def test_load_protocol_small(tiny_root, tmp_path, capsys):
@@ -36,6 +38,9 @@ def test_load_protocol_small(tiny_root, tmp_path, capsys):
     assert all(math.isfinite(v) for v in values.values()), out
     assert values["translate requests"] == requests and values["p95 under load"] == float(summary[5]), out
     assert values["server RSS start"] > 0 and values["server RSS peak"] >= values["server RSS end"] > 0, out
+    rss = {name: float(figures[name]) for name in ("server RSS start", "server RSS end")}
+    assert values["RSS growth end vs start"] == pytest.approx(
+        (rss["server RSS end"] / rss["server RSS start"] - 1) * 100, abs=0.1), out
     assert 0 < values["server CPU"] <= values["machine busy"] <= 100 and values["clients CPU"] > 0, out
     # Locust's own reports
     assert (tmp_path / "load_stats.csv").exists() and (tmp_path / "load.html").exists()

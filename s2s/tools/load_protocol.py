@@ -12,8 +12,11 @@ does (s2s/tools/st_protocol.py), with no rendering, so the clients cost little C
   (or --seconds) each translates sentences from its own seeded shuffle of the test split (most are
   new: the caches fill and must stay bounded), thinking --think s (+-50%) between them.
 - Server RSS (VmRSS of the server's process trees: every replica) sampled every 2 s: start (after
-  the single-user phase and one translation on each replica), peak, end; CPU used under load by the server, by the Locust process
-  (the clients) and by the whole machine (others' work included).
+  the single-user phase and one translation on each replica), peak, end (the last sample while every
+  user's session is open: the growth is end vs start), and once the users have gone (their
+  websockets closed; Streamlit keeps a closed session for a reconnect for server.disconnectedSessionTTL,
+  120 s by default). CPU used under load by the server, by the Locust process (the clients) and by
+  the whole machine (others' work included).
 Locust's own CSV and HTML reports go to --out. The last line is the summary:
 `users=N requests=N errors=N p95_single=S p95_load=S p95_ratio=R rss_growth=P%`.
 Targets (issue "Serve a lecture hall"): 40 users: 0 errors, p95 ratio <= 2; RSS growth <= 10%.
@@ -38,6 +41,7 @@ from .bench_app import checkpoints_root, machine_cpu_seconds, pick_models, serve
 from .cluster import cluster, healthy
 from .home_page import HomePage
 from .st_protocol import check_local
+from ..ui.serve import MALLOC_ARENAS
 
 
 def server_pids(url: str) -> list[int]:
@@ -75,7 +79,7 @@ def locust_run(config: dict, prefix: str) -> tuple[dict, float]:
 
 
 class Sampler(threading.Thread):
-    """RSS of the server trees (KiB) every `every` s until stopped, then once more."""
+    """RSS of the server trees (KiB) every `every` s until stopped, then once more: (time.time(), KiB)."""
 
     def __init__(self, pids: list[int], every: float = 2.0):
         super().__init__(daemon=True)
@@ -86,12 +90,12 @@ class Sampler(threading.Thread):
 
     def run(self) -> None:
         while not self.halt.wait(self.every):
-            self.samples.append(self.rss())
+            self.samples.append((time.time(), self.rss()))
 
-    def stop(self) -> list[int]:
+    def stop(self) -> list[tuple[float, int]]:
         self.halt.set()
         self.join()
-        self.samples.append(self.rss())
+        self.samples.append((time.time(), self.rss()))
         return self.samples
 
 
@@ -123,7 +127,12 @@ def drive(url: str, pids: list[int], models: list[str], sentences: list[str], ar
     loaded, clients = locust_run({**base, "users": args.users, "spawn_rate": args.spawn_rate or args.users,
                                   "seconds": seconds, "requests": 0, "sentences": rest}, str(out / "load"))
     cpu1 = (sum(tree_cpu_seconds(p) for p in pids), *machine_cpu_seconds())
-    rss = [start_rss] + sampler.stop()
+    samples = sampler.stop()
+    # up to stopping_at every user's session was open; the last sample comes after the Locust
+    # process ended (its users closed their websockets: Streamlit keeps each session for a reconnect)
+    open_ = [kib for at, kib in samples[:-1] if at < loaded["stopping_at"]]
+    rss = {"start": start_rss, "peak": max([start_rss, *(kib for _, kib in samples)]),
+           "end": open_[-1] if open_ else start_rss, "after": samples[-1][1]}
     server, machine, idle = (b - a for a, b in zip(cpu0, cpu1))
     return {"alone": alone, "load": loaded, "rss": rss, "cpu": {"server": server, "clients": clients,
                                                                "machine": machine, "idle": idle}}
@@ -141,8 +150,8 @@ def report(args, fig: dict, replicas: list[str]) -> None:
     ratio = p95_load / p95_single if p95_single and p95_load is not None else None
     errors = sum(v["failures"] for v in load["names"].values())
     requests = tr.get("requests", 0)
-    rss = [r for r in fig["rss"] if r]
-    growth = (rss[-1] - rss[0]) / rss[0] * 100 if rss else None
+    rss = fig["rss"]
+    growth = (rss["end"] - rss["start"]) / rss["start"] * 100 if rss["start"] and rss["end"] else None
     cpu, wall = fig["cpu"], load["seconds"]
     lines = [("users", f"{args.users}", f"(spawned at {args.spawn_rate or args.users:g}/s, think {args.think:g} s)"),
              ("load phase", f"{wall:.0f}", "s"),
@@ -155,12 +164,17 @@ def report(args, fig: dict, replicas: list[str]) -> None:
               ("p50 under load", fmt(sec(tr.get("p50_ms"))), "s"),
               ("p95 under load", fmt(p95_load), "s"),
               ("p95 ratio load/single", fmt(ratio, ".2f"), "(target <= 2)")]
-    if rss:
-        lines += [("server RSS start", f"{rss[0] / 1024:.1f}", "MiB"), ("server RSS peak", f"{max(rss) / 1024:.1f}", "MiB"),
-                  ("server RSS end", f"{rss[-1] / 1024:.1f}", "MiB"),
-                  ("RSS growth end vs start", fmt(growth, ".1f"), "% (target <= 10)")]
+    if growth is not None:
+        mib = lambda kib: f"{kib / 1024:.1f}"  # noqa: E731
+        lines += [("server RSS start", mib(rss["start"]), "MiB (warmed up, before the users open their sessions)"),
+                  ("server RSS peak", mib(rss["peak"]), "MiB"),
+                  ("server RSS end", mib(rss["end"]), "MiB (the last sample with every user's session open)"),
+                  ("RSS growth end vs start", fmt(growth, ".1f"), "% (target <= 10)"),
+                  ("server RSS users gone", mib(rss["after"]),
+                   "MiB (websockets closed; Streamlit keeps their sessions for server.disconnectedSessionTTL)")]
     else:
         lines.append(("server RSS", "n/a", "(no s2s server process found on that port)"))
+    lines.append(("load average (1 min)", f"{os.getloadavg()[0]:.2f}", "at the end"))
     machine = cpu["machine"] or 1.0
     lines += [("machine busy", f"{(machine - cpu['idle']) / machine * 100:.0f}", "% of all cores' time (others' work too)"),
               ("server CPU", f"{cpu['server'] / machine * 100:.0f}", f"% ({cpu['server']:.1f} s, {cpu['server'] / wall:.2f} cores)"),
@@ -235,8 +249,12 @@ def main(argv=None) -> int:
         except (RuntimeError, TimeoutError) as exc:  # ClusterError is a RuntimeError
             print(f"error: the server could not start: {exc}", file=sys.stderr)
             return 1
+        arenas = (f"MALLOC_ARENA_MAX={os.environ['MALLOC_ARENA_MAX']} (from the environment)"
+                  if os.environ.get("MALLOC_ARENA_MAX") else f"capped at {MALLOC_ARENAS} by s2s.ui.serve")
         print(f"target: {url}{f' (HAProxy, {len(replicas)} replicas)' if replicas else ''}; models: {', '.join(models)}; "
               f"beam {args.beam}; CPU cores: {os.cpu_count()}; load average: {os.getloadavg()[0]:.2f}")
+        if args.host is None:
+            print(f"server's malloc arenas: {arenas}")
         fig = drive(url, pids, models, sentences, args, args.out, replica_urls)
     report(args, fig, replicas)
     return 0

@@ -7,7 +7,8 @@ think, timeout, requests (per user, 0: no limit), models, beam, lp, sentences. T
 itself when `seconds` are up or every user has made its `requests`, whichever comes first.
 Writes PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv, PREFIX_exceptions.csv
 (Locust's), PREFIX.html (Locust's report) and PREFIX.json: per request name its count, failures,
-p50 and p95 (Locust's percentiles, ms), the failures' messages, and every request (name, ms, ok,
+p50 and p95 (Locust's percentiles, ms), the failures' messages, when the users were told to
+stop (stopping_at, seconds since the epoch: up to then their sessions were open), and every request (name, ms, ok,
 replica, end time, error) so callers can count per replica and place failures in time.
 
 A process of its own: importing Locust patches the standard library for gevent.
@@ -48,12 +49,15 @@ def run(config: dict, prefix: str) -> dict:
     started = time.monotonic()
     runner.start(options.users, spawn_rate=options.spawn_rate)
 
+    stopping = {}
+
     def watch():  # bounded in time, and done once every user has stopped (its `requests` made)
         gevent.sleep(1.0)
         while time.monotonic() - started < options.seconds:
             if runner.user_count == 0:
                 break
             gevent.sleep(0.2)
+        stopping["at"] = time.time()  # the users are still connected up to here; quit() closes them
         runner.quit()
 
     gevent.spawn(watch)
@@ -67,7 +71,7 @@ def run(config: dict, prefix: str) -> dict:
         names[name] = {"requests": entry.num_requests, "failures": entry.num_failures,
                        "p50_ms": entry.get_response_time_percentile(0.5) if entry.num_requests else None,
                        "p95_ms": entry.get_response_time_percentile(0.95) if entry.num_requests else None}
-    summary = {"users": options.users, "seconds": elapsed, "names": names,
+    summary = {"users": options.users, "seconds": elapsed, "stopping_at": stopping.get("at", time.time()), "names": names,
                "errors": [{"name": e.name, "error": str(e.error), "occurrences": e.occurrences}
                           for e in runner.stats.errors.values()],
                "records": records}
