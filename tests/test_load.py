@@ -15,7 +15,8 @@ pytestmark = pytest.mark.skipif(not bench_app.CHROMIUM.exists(),
                                 reason="/usr/bin/chromium is absent (install it: apt-get install -y chromium)")
 FIGURES = ("sessions opened", "single-session p50", "single-session p95", "requests", "errors", "p50 under load",
            "p95 under load", "p95 ratio load/single", "server RSS start", "server RSS peak", "server RSS end",
-           "RSS growth end vs start", "machine busy", "server CPU", "browsers CPU")
+           "RSS growth end vs start", "machine busy", "server CPU", "browsers CPU", "server CPU per request",
+           "browsers CPU per request")
 
 
 def test_load_two_sessions(tiny_root, capsys):
@@ -35,3 +36,4 @@ def test_load_two_sessions(tiny_root, capsys):
     assert values["server RSS start"] > 0 and values["server RSS peak"] >= values["server RSS end"], out
     assert 0 < values["server CPU"] <= values["machine busy"] <= 100, out
     assert 0 < values["browsers CPU"] <= 100, out
+    assert float(figures["renderer"]) > 0, out  # the browsers' CPU by chromium process type: the pages' own

@@ -127,8 +127,9 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-def launch_browser(playwright):
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+def launch_browser(playwright, extra_args: list[str] = ()):
+    """Debian's chromium, headless, with CHROMIUM_ARGS (and `extra_args`)."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *extra_args])
 
 
 def wait_done(page, n_texts: int, n_charts: int, text: str | None = None, timeout_ms: int = 60_000) -> None:

@@ -15,7 +15,12 @@ with Debian's chromium through Playwright (one browser, one context per session)
   no exception or error box does, then reads them for --think s (jittered) before the next one;
   sessions start at random offsets within one think time;
 - server RSS (VmRSS of the server's process tree), sampled every --sample s: at the start (after
-  warm-up: the single-session phase done and every session's page loaded), peak and end.
+  warm-up: the single-session phase done and every session's page loaded), peak and end (the load
+  phase's last sample, every session still open);
+- CPU under load: the machine, the server, the browsers (split by chromium process type: renderer,
+  gpu-process, utility, main, Playwright's driver), and per request. The browser runs with
+  bench_app.CHROMIUM_ARGS + LOAD_ARGS (+ --chromium-arg), each session in a --viewport window; the
+  header prints both.
 A request counts as an error when it times out or its page shows a wrong result.
 Targets (issue "Hardening"): errors 0, p95 under load <= 2x single-session p95, RSS growth <= 10%.
 Exits 0 whatever the figures are; 1 when the server or the browser could not start.
@@ -29,6 +34,7 @@ import contextlib
 import math
 import os
 import random
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -37,8 +43,9 @@ from urllib.parse import urlencode
 
 import numpy as np
 
-from .bench_app import (CHROMIUM, TEXT_DONE_JS, checkpoints_root, frame_when_js, heatmaps, launch_browser,
-                        machine_cpu_seconds, pick_models, serve, stopwatch_js, tree_cpu_seconds, tree_rss_kib)
+from .bench_app import (CHROMIUM, CHROMIUM_ARGS, TEXT_DONE_JS, checkpoints_root, frame_when_js, heatmaps,
+                        launch_browser, machine_cpu_seconds, pick_models, serve, stopwatch_js, tree_cpu_seconds,
+                        tree_pids, tree_rss_kib)
 
 TRANSLATIONS = '[data-testid="stMarkdownContainer"] h4'
 HEADINGS = '[data-testid="stHeading"]'
@@ -55,6 +62,44 @@ RESULT_JS = f"""() => window.__s2s.done.then(seconds => ({{
   headings: [...document.querySelectorAll('{HEADINGS}')].map(e => e.innerText).join(' '),
 }}))"""
 VIEWPORT = {"width": 1280, "height": 900}
+LOAD_ARGS: list[str] = []  # chromium flags the load test adds to bench_app.CHROMIUM_ARGS
+# chromium's processes by the --type= of their command line (the main one has none)
+KINDS = ("renderer", "gpu-process", "utility", "zygote")
+
+
+def process_kind(pid: int) -> str:
+    """What a process of the browsers' side is: a chromium process type, the main chromium
+    process, Playwright's driver, or this process."""
+    if pid == os.getpid():
+        return "this process"
+    try:  # chromium rewrites its children's command lines into one string: searched, not split
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return "gone"
+    kind = re.search(r"--type=([\w-]+)", cmdline)
+    if kind is not None:
+        return kind[1] if kind[1] in KINDS else "other chromium"
+    return "chromium main" if "chrom" in Path(cmdline.split(" ", 1)[0]).name else "driver"
+
+
+def cpu_by_process(pid: int, server: int) -> dict[int, tuple[str, float]]:
+    """pid -> (kind, CPU seconds) for this process's tree without the server's."""
+    clock = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for p in tree_pids(pid) - tree_pids(server):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            out[p] = (process_kind(p), (int(fields[11]) + int(fields[12])) / clock)
+    return out
+
+
+def cpu_by_kind(before: dict, after: dict) -> dict[str, float]:
+    """CPU seconds used between two cpu_by_process readings, summed by kind (processes that ended
+    in between are not counted: those the load phase keeps, the renderers among them, are)."""
+    kinds: dict[str, float] = {}
+    for p, (kind, seconds) in after.items():
+        kinds[kind] = kinds.get(kind, 0.0) + seconds - before.get(p, (kind, 0.0))[1]
+    return kinds
 
 
 @dataclass(frozen=True)
@@ -73,10 +118,10 @@ class Tally:
     errors: list[str] = field(default_factory=list)
 
 
-async def open_session(browser, url: str, query: dict, expect: Expect, timeout_ms: int):
+async def open_session(browser, url: str, query: dict, expect: Expect, timeout_ms: int, viewport: dict = VIEWPORT):
     """A new context on the home page with `query`, its first run rendered (not checked: results and
     charts, so the browser has loaded the chart library before the timed part); returns the page."""
-    context = await browser.new_context(viewport=VIEWPORT)
+    context = await browser.new_context(viewport=viewport)
     page = await context.new_page()
     await page.goto(f"{url}/?{urlencode(query)}", timeout=timeout_ms)
     await page.evaluate(frame_when_js(READY_JS, timeout_ms), [len(expect.models), expect.charts, query["text"]])
@@ -146,15 +191,16 @@ async def drive(url: str, pid: int, sentences: list[str], models: list[str], exp
     query = {"models": ",".join(models), "beam": 1, "lp": 1.0}
     single, rest = sentences[:args.single], sentences[args.single:]
     async with async_playwright() as p:
-        browser = await launch_browser(p)
+        browser = await launch_browser(p, args.chromium_arg)
         try:
-            page = await open_session(browser, url, {**query, "text": rest[-1]}, expect, open_ms)
+            page = await open_session(browser, url, {**query, "text": rest[-1]}, expect, open_ms, args.viewport)
             alone = await run_session(page, single, expect, math.inf, 0.0, random.Random(0), timeout_ms)
             await page.context.close()
             # each session: its own seeded order of the other sentences; it opens on its last one
             orders = [random.Random(i + 1).sample(rest, len(rest)) for i in range(args.sessions)]
             opening = time.monotonic()
-            pages = await asyncio.gather(*(open_session(browser, url, {**query, "text": order[-1]}, expect, open_ms)
+            pages = await asyncio.gather(*(open_session(browser, url, {**query, "text": order[-1]}, expect, open_ms,
+                                                        args.viewport)
                                            for order in orders), return_exceptions=True)
             opening = time.monotonic() - opening
             samples: list[int] = []
@@ -164,11 +210,12 @@ async def drive(url: str, pid: int, sentences: list[str], models: list[str], exp
             def cpu_now():  # server tree, this process's tree (server included), machine: all and idle
                 return tree_cpu_seconds(pid), tree_cpu_seconds(os.getpid()), *machine_cpu_seconds()
 
-            cpu0 = cpu_now()
+            cpu0, kinds0 = cpu_now(), cpu_by_process(os.getpid(), pid)
             tallies = await asyncio.gather(*(
                 run_session(page, order[:-1], expect, deadline, args.think, random.Random(-i - 1), timeout_ms)
                 for i, (page, order) in enumerate(zip(pages, orders)) if not isinstance(page, BaseException)))
             cpu = [now - then for now, then in zip(cpu_now(), cpu0)]
+            kinds = cpu_by_kind(kinds0, cpu_by_process(os.getpid(), pid))
             stop.set()
             await sampler
         finally:
@@ -177,7 +224,7 @@ async def drive(url: str, pid: int, sentences: list[str], models: list[str], exp
     errors = [e for t in tallies for e in t.errors] + [f"session did not open: {type(page).__name__}"
                                                         for page in pages if isinstance(page, BaseException)]
     opened = sum(not isinstance(page, BaseException) for page in pages)
-    return {"alone": alone, "seconds": seconds, "errors": errors, "rss": samples, "cpu": cpu,
+    return {"alone": alone, "seconds": seconds, "errors": errors, "rss": samples, "cpu": cpu, "kinds": kinds,
             "opened": (opened, opening)}
 
 
@@ -199,7 +246,7 @@ def report(args, figures: dict) -> None:
         ("p95 ratio load/single", f"{p95_load / p95_single if p95_single else math.nan:.2f}", "(target <= 2)"),
         ("server RSS start", f"{start:.1f}", "MiB"),
         ("server RSS peak", f"{peak:.1f}", "MiB"),
-        ("server RSS end", f"{end:.1f}", "MiB"),
+        ("server RSS end", f"{end:.1f}", "MiB (the load phase's last sample: every session still open)"),
         ("RSS growth end vs start", f"{(end - start) / start * 100:.1f}", "% (target <= 10)"),
     ]
     # the browsers run on the same cores: who used the machine during the load phase ("browsers":
@@ -207,6 +254,13 @@ def report(args, figures: dict) -> None:
     server, ours, machine, idle = figures["cpu"]
     lines += [(name, f"{value / machine * 100:.0f}", "% of all cores' time under load")
               for name, value in (("machine busy", machine - idle), ("server CPU", server), ("browsers CPU", ours - server))]
+    lines += [(f"  {kind}", f"{value / machine * 100:.1f}", f"% ({value:.1f} s)")
+              for kind, value in sorted(figures["kinds"].items(), key=lambda kv: -kv[1]) if value >= 0.05]
+    done = len(seconds) + len(errors)
+    if done:
+        lines += [("server CPU per request", f"{server / done:.3f}", "s"),
+                  ("browsers CPU per request", f"{(ours - server) / done:.3f}", "s")]
+    lines.append(("load average (1 min)", f"{os.getloadavg()[0]:.2f}", "at the end"))
     for name, value, unit in lines:
         print(f"{name + ':':26s} {value:>9s} {unit}".rstrip())
     for error in sorted(set(alone.errors + errors))[:5]:
@@ -232,7 +286,19 @@ def main(argv=None) -> int:
                     help="longest wait for a session's first page, s (default 300: on 2 cores, 20 browser contexts "
                          "loading the app at once take over a minute, nearly all of it the browsers' own work)")
     ap.add_argument("--sample", type=float, default=2.0, help="RSS sampling interval, s (default 2)")
+    ap.add_argument("--viewport", default="1280x900", help="each session's window, WIDTHxHEIGHT (default 1280x900)")
+    ap.add_argument("--chromium-arg", action="append", default=[], metavar="FLAG",
+                    help="one more chromium command-line flag (repeatable), after bench_app.CHROMIUM_ARGS and LOAD_ARGS")
     args = ap.parse_args(argv)
+    try:
+        width, height = (int(v) for v in args.viewport.lower().split("x"))
+        if not (200 <= width <= 4000 and 200 <= height <= 4000):
+            raise ValueError
+    except ValueError:
+        print(f"error: --viewport {args.viewport}: WIDTHxHEIGHT, each 200..4000", file=sys.stderr)
+        return 2
+    args.viewport = {"width": width, "height": height}
+    args.chromium_arg = [*LOAD_ARGS, *args.chromium_arg]
     if not CHROMIUM.exists():
         print(f"{CHROMIUM} is absent (apt-get install -y chromium)", file=sys.stderr)
         return 1
@@ -245,7 +311,9 @@ def main(argv=None) -> int:
         models = chosen[:2]  # the home page's default pair: vanilla vs Bahdanau
         expect = Expect(tuple(m.split("/", 1)[1] for m in models), heatmaps(models, vanilla))
         print(f"checkpoints: {root}\nmodels: {', '.join(models)}; greedy; CPU cores: {os.cpu_count()}; "
-              f"think {args.think:g} s; {len(sentences)} test sentences")
+              f"think {args.think:g} s; {len(sentences)} test sentences; load average: {os.getloadavg()[0]:.2f}")
+        print(f"chromium: one browser, one context per session, viewport {width}x{height}; flags: "
+              f"{' '.join([*CHROMIUM_ARGS, *args.chromium_arg])}")
         with contextlib.ExitStack() as stack:
             try:
                 url, proc = stack.enter_context(serve(root))
