@@ -104,17 +104,21 @@ def _fmt(field: Field, value) -> str:
         return f"{value:g}"
     if field.kind == "choices":
         return ", ".join(map(str, value)) or "∅"
+    if field.kind == "bool":  # in the link's own terms, as the messages ask for ("not 1 or 0: using 1")
+        return encode(field, value)
     return str(value)
 
 
 def clamp(field: Field, value: float, lo: float, hi: float) -> tuple[Any, Problem | None]:
-    """`value` within [lo, hi] (on the field's grid), with a Problem when it was outside."""
+    """`value` within [lo, hi] (on the field's grid), with a Problem when it was outside (quoting
+    the value asked for, not its grid point)."""
+    asked = value
     if field.kind == "float" and field.step and math.isfinite(field.lo):
         value = round(field.lo + round((value - field.lo) / field.step) * field.step, 10)
     used = min(hi, max(lo, value))
     if used == value:
         return value, None
-    return used, Problem.of("ln.range", name=field.key, value=_fmt(field, value), lo=_fmt(field, lo),
+    return used, Problem.of("ln.range", name=field.key, value=_fmt(field, asked), lo=_fmt(field, lo),
                             hi=_fmt(field, hi), used=_fmt(field, used))
 
 
