@@ -150,8 +150,8 @@ def settle_many(schema: Schema, key: str, allowed, default: list) -> str:
     run.setdefault("defaults", {})[key] = list(default)
     ss.setdefault(_key(schema.page, "defaults"), {})[key] = list(default)
     wkey = "w:" + f.state
-    value = ss.get(wkey, ss.get(f.state, default))
-    value = list(value) if isinstance(value, (list, tuple)) else [value]
+    held = ss.get(wkey, ss.get(f.state, default))
+    value = list(held) if isinstance(held, (list, tuple)) else [held]
     by_text = {str(a): a for a in allowed}
     used = [by_text[str(v)] for v in value if str(v) in by_text]
     unknown = [shown(v) for v in value if str(v) not in by_text]
@@ -161,7 +161,7 @@ def settle_many(schema: Schema, key: str, allowed, default: list) -> str:
         ss.setdefault(_key(schema.page, "problems"), []).append(Problem.of("ln.dropped", name=f.key, values=listed))
         ss.pop(_key(schema.page, "first"), None)
     taken.discard(key)
-    if used != value or wkey not in ss:
+    if used != held or wkey not in ss:  # the widget gets a list (a multiselect's value), never a lone value
         ss[wkey] = used
     ss[f.state] = used
     return wkey
