@@ -29,7 +29,7 @@ def message(problem) -> str:
 
 @pytest.mark.parametrize("field, value", [
     (SENTENCE, "Where is the station?"), (SENTENCE, "<script>alert(1)</script> & 'quotes' \"x\" 안녕 🍕"),
-    (SENTENCE, ""), (LINES, "I am hungry.\nI'm starving.\n\nToday it rains."), (BEAM, 1), (BEAM, MAX_BEAM),
+    (SENTENCE, ""), (SENTENCE, "  two  spaces,\ta tab and a trailing space "), (LINES, "I am hungry.\nI'm starving.\n\nToday it rains."), (BEAM, 1), (BEAM, MAX_BEAM),
     (LP, 0.0), (LP, 0.6), (LP, 2.0), (QUICK, True), (QUICK, False), (LEVEL, "words"),
     (MODELS, ["eng-spa/dot", "eng-spa/vanilla"]), (MODELS, []),
 ])
@@ -157,3 +157,137 @@ def test_same_compares_floats_on_the_grid():
 def test_every_message_exists_in_every_language(key):
     for code, texts in strings.TEXT.items():
         assert key in texts, (code, key)
+
+
+# --- the edges of each rule (each of these fails when its rule is changed) ---
+
+def test_a_declaration_names_what_is_wrong():
+    with pytest.raises(ValueError, match="kind must be one of"):
+        ls.Field("x", "p.x", "complex")
+    for bounds in (dict(lo=None, hi=3), dict(lo=1, hi=None)):
+        for kind in ("int", "float"):
+            with pytest.raises(ValueError, match="a number needs bounds lo <= hi"):
+                ls.Field("x", "p.x", kind, **bounds)
+    with pytest.raises(ValueError, match="declared twice"):
+        ls.Schema("p", (BEAM, ls.integer("beam", "p.other", 1, 2)))
+    assert ls.integer("x", "p.x", 3, 3).lo == 3  # a single allowed value is a valid range
+    ls.Schema("p", (BEAM, LP))  # distinct keys are fine
+    ls.Field("x", "p.x", "str")  # only numbers need bounds
+
+
+def test_the_helpers_declare_what_they_are_given():
+    assert ls.text("q", "p.q", 10, default="hi", late=True) == ls.Field("q", "p.q", "str", default="hi", max_len=10,
+                                                                        late=True)
+    assert ls.text("q", "p.q", 10, lines=True).kind == "text"
+    assert ls.integer("k", "p.k", 1, 9, default=3, late=True) == ls.Field("k", "p.k", "int", default=3, lo=1, hi=9,
+                                                                          late=True)
+    assert ls.number("lp", "p.lp", 0.0, 2.0, default=1.0, step=0.1) == ls.Field("lp", "p.lp", "float", default=1.0,
+                                                                                lo=0.0, hi=2.0, step=0.1)
+    assert ls.flag("f", "p.f") == ls.Field("f", "p.f", "bool", default=False)
+    assert ls.flag("f", "p.f", default=True).default is True
+    assert ls.choice("c", "p.c", ["a", "b"], default="b", late=True) == ls.Field("c", "p.c", "choice", default="b",
+                                                                                 choices=("a", "b"), late=True)
+    assert ls.choice("c", "p.c").choices is None and not ls.choice("c", "p.c").late  # choices given when read
+    assert ls.choices("m", "p.m", iter(["a", "b"]), default=["a"], max_len=1) == ls.Field(
+        "m", "p.m", "choices", default=["a"], choices=("a", "b"), max_len=1)
+    assert ls.choices("m", "p.m").choices is None
+    assert not ls.text("q", "p.q", 10).late and not ls.integer("k", "p.k", 1, 9).late
+
+
+def test_a_quoted_value_is_one_line_and_at_most_40_characters():
+    assert ls.shown("a\n b\tc") == "a b c"
+    assert ls.shown("x" * 40) == "x" * 40
+    assert ls.shown("x" * 41) == "x" * 39 + "…"
+    assert ls.shown(12) == "12"
+
+
+def test_text_at_its_limit_is_kept_and_a_text_without_a_limit_is_never_cut():
+    assert ls.parse(SENTENCE, "x" * MAX_CHARS) == ("x" * MAX_CHARS, [])
+    value, problems = ls.parse(ls.text("q", "p.q", 3), "abcd")
+    assert value == "abc" and message(problems[0]) == "The link's q has 4 characters, more than 3: cut to the first 3."
+    assert ls.parse(ls.Field("q", "p.q", "str"), "y" * 9000) == ("y" * 9000, [])
+
+
+def test_every_kind_of_line_break():
+    assert ls.parse(LINES, "a\rb\r\nc\nd")[0] == "a\nb\nc\nd"
+    assert ls.parse(SENTENCE, "a\rb\r\nc\nd")[0] == "a b c d"
+    assert ls.parse(LINES, "a\r\n\r\nb")[0] == "a\n\nb"  # an empty line stays (one per \r\n)
+
+
+def test_repeated_or_empty_parameters():
+    assert ls.parse(BEAM, ["3", "4", "9"]) == (9, [])  # the last, as st.query_params.get returns
+    assert ls.parse(SENTENCE, []) == ("", [])  # a parameter without a value is empty text
+
+
+def test_whitespace_around_numbers_and_words_is_ignored():
+    assert ls.parse(BEAM, " 7 ") == (7, [])
+    assert ls.parse(QUICK, " Yes ") == (True, [])
+    assert ls.parse(QUICK, "OFF") == (False, [])
+    assert ls.parse(MODELS, " eng-spa/dot , eng-spa/vanilla ")[0] == ["eng-spa/dot", "eng-spa/vanilla"]
+
+
+def test_the_messages_name_the_value_and_what_is_used():
+    assert message(ls.parse(BEAM, "abc")[1][0]) == "The link's beam “abc” is not a whole number: using 5."
+    assert message(ls.parse(LP, "x")[1][0]) == "The link's lp “x” is not a number: using 1."
+    # a flag's default in the link's own terms (1 or 0), not Python's True
+    assert message(ls.parse(QUICK, "maybe")[1][0]) == "The link's quick “maybe” is not 1 or 0: using 1."
+    assert message(ls.parse(ls.flag("f", "p.f"), "maybe")[1][0]).endswith("using 0.")
+    # a field without a default of its own says what the page gives it, or a dash
+    assert message(ls.parse(ls.integer("k", "p.k", 1, 9), "z", default=4)[1][0]).endswith("using 4.")
+    assert message(ls.parse(ls.choice("c", "p.c"), "z", choices=("x",))[1][0]) == (
+        "The link's c “z” is not one of the choices here: using —.")
+    long = "<" * 300
+    assert f"“{'<' * 39}…”" in message(ls.parse(BEAM, long)[1][0])
+
+
+def test_a_float_out_of_range_says_so_in_the_grids_terms():
+    value, problems = ls.parse(LP, "7")
+    assert value == 2.0 and message(problems[0]) == "The link's lp 7 is out of range 0–2: using 2."
+    # the message quotes the link's value, not the grid point it was rounded to
+    assert message(ls.parse(LP, "7.03")[1][0]) == "The link's lp 7.03 is out of range 0–2: using 2."
+    assert message(ls.parse(LP, "2.06")[1][0]) == "The link's lp 2.06 is out of range 0–2: using 2."
+    assert ls.parse(LP, "2.04") == (2.0, [])  # on the grid, inside the range
+    assert ls.parse(LP, "2") == (2.0, []) and ls.parse(LP, "0") == (0.0, [])
+
+
+def test_the_grid_starts_at_the_lower_bound():
+    quarter = ls.number("x", "p.x", 0.5, 2.0, default=1.0, step=0.25)
+    assert [ls.parse(quarter, r)[0] for r in ("0.5", "0.6", "0.7", "1.3", "2")] == [0.5, 0.5, 0.75, 1.25, 2.0]
+    odd = ls.number("x", "p.x", 0.05, 1.0, default=0.05, step=0.1)
+    assert ls.parse(odd, "0.36")[0] == pytest.approx(0.35)
+
+
+def test_an_integer_is_clamped_without_a_grid():
+    assert ls.clamp(BEAM, 3, 1, 16) == (3, None)
+    assert ls.clamp(BEAM, 20, 1, 16)[0] == 16 and ls.clamp(BEAM, -2, 1, 16)[0] == 1
+
+
+def test_more_than_five_unknown_names_are_listed_five_and_an_ellipsis():
+    six = ",".join(f"n{i}" for i in range(6))
+    assert message(ls.parse(MODELS, six)[1][0]) == "Unknown models in the link, left out: n0, n1, n2, n3, n4 …."
+    five = ",".join(f"n{i}" for i in range(5)) + ",eng-spa/dot"
+    value, problems = ls.parse(MODELS, five)
+    assert value == ["eng-spa/dot"] and message(problems[0]) == (
+        "Unknown models in the link, left out: n0, n1, n2, n3, n4.")
+
+
+def test_too_many_choices_say_how_many_and_the_limit():
+    problems = ls.parse(MODELS, ",".join(NAMES))[1]
+    assert message(problems[0]) == "The link names 3 models, more than 2: kept the first 2."
+    assert ls.parse(ls.choices("m", "p.m", NAMES), ",".join(NAMES)) == (list(NAMES), [])  # no limit
+
+
+def test_encode_writes_what_parse_reads():
+    assert ls.encode(QUICK, True) == "1" and ls.encode(QUICK, False) == "0"
+    assert ls.encode(MODELS, ["eng-spa/dot", "eng-spa/vanilla"]) == "eng-spa/dot,eng-spa/vanilla"
+    assert ls.encode(LP, 0.6000000000000001) == "0.6" and ls.encode(LP, 2) == "2"
+    assert ls.encode(BEAM, 7) == "7" and ls.encode(SENTENCE, "a b") == "a b"
+
+
+def test_same_per_kind():
+    assert ls.same(BEAM, 3, 3) and not ls.same(BEAM, 3, 4)
+    assert ls.same(LP, 0.3, 0.30001) and not ls.same(LP, 0.3, 0.3002)  # a thousandth of the step
+    exact = ls.Field("x", "p.x", "float", lo=0.0, hi=1.0)  # no grid: (nearly) exact
+    assert ls.same(exact, 0.5, 0.5 + 1e-12) and not ls.same(exact, 0.5, 0.5001)
+    assert not ls.same(LP, None, 0.3) and not ls.same(LP, "x", 0.3)  # a value that is not a number differs
+    assert ls.same(MODELS, None, []) and ls.same(MODELS, ("a",), ["a"]) and not ls.same(MODELS, ["a"], ["b"])
