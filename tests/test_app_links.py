@@ -257,3 +257,65 @@ def test_a_bad_training_lab_link_says_what_it_changed(tiny_env):
     assert at.select_slider(key="w:lab.hidden").value == 64 and at.number_input(key="w:lab.min_len").value == 0
     for element in (*at.markdown, *at.warning, *at.caption, *at.error):
         assert not re.search(r"(?<!\\)<(script|img)", element.value), element.value
+
+
+class Browser:
+    """What a browser shows in each selectbox and multiselect of a page: the value the server sent
+    with the element (`set_value`) or, when it sent none, what it showed before (on a first draw:
+    the element's default; after a choice: the text chosen). Streamlit's frontend keeps a keyed
+    widget's shown text from run to run while the server does not send a value."""
+
+    def __init__(self):
+        self.shown = {}
+
+    def choose(self, box, value) -> None:
+        """A person picks `value` in `box`: the browser shows the text of that option as drawn."""
+        many = box.type == "multiselect"
+        self.shown[box.key] = [box.format_func(v) for v in value] if many else box.format_func(value)
+
+    def look(self, at: AppTest) -> dict:
+        """{key: shown text} after a run."""
+        for box in (*at.selectbox, *at.multiselect):
+            p, many = box.proto, box.type == "multiselect"
+            if p.set_value:
+                self.shown[box.key] = list(p.raw_values) if many else p.raw_value
+            elif box.key not in self.shown:
+                self.shown[box.key] = [box.options[i] for i in p.default] if many else box.options[p.default]
+        return {box.key: self.shown[box.key] for box in (*at.selectbox, *at.multiselect)}
+
+
+def labels(at: AppTest) -> dict:
+    """{key: the text of each box's value in this run's options}: what the box should show."""
+    return {box.key: list(box.values) if box.type == "multiselect" else
+            None if box.index is None else box.options[box.index] for box in (*at.selectbox, *at.multiselect)}
+
+
+# a person's changes, one run each, that change the text of a box's options while its value stays valid
+# (hypothesis 1 of another beam is another sentence; step 2 of another sentence is another piece)
+RELABELS = {
+    "pages/3_beam.py": [("slider", "w:beam.beam", 6), ("text_area", "w:beam.sentence", "The cat sleeps on the sofa."),
+                        ("slider", "w:beam.beam", 2), ("selectbox", "w:beam.hyp", 2), ("slider", "w:beam.beam", 7),
+                        ("select_slider", "w:beam.alt_step", 2), ("select_slider", "w:beam.alt_step", 3),
+                        ("slider", "w:beam.lp", 0.3)],
+    EXPLAIN: [("multiselect", "w:explain.block", [0, 1]), ("selectbox", "w:explain.ov_step", 2),
+              ("selectbox", "w:explain.ov_piece", 1), ("text_area", "w:explain.sentence", "Tom bought a red car yesterday."),
+              ("text_area", "w:explain.sentence", "We will go to the beach tomorrow.")],
+}
+
+
+@pytest.mark.parametrize("page", list(RELABELS))
+def test_every_box_shows_its_values_text_after_each_change_as_a_fresh_link_does(tiny_env, page):
+    """Issue: on the Beam page, after a beam change the hypothesis box went on showing the text of
+    the hypothesis of the beam before, where the link opened afresh showed the new one."""
+    at, browser = open_link(page, {"methods": "saliency"} if page == EXPLAIN else {}), Browser()
+    assert browser.look(at) == labels(at)
+    for kind, key, value in RELABELS[page]:
+        w = widget(at, kind, key)
+        if kind in ("selectbox", "multiselect"):
+            browser.choose(w, value)
+        w.set_value(value).run()
+        assert not at.exception, at.exception
+        shown = browser.look(at)
+        assert shown == labels(at), (key, value, shown, labels(at))
+        fresh = open_link(page, dict(at.query_params))
+        assert Browser().look(fresh) == shown, (key, value, dict(at.query_params))

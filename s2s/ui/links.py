@@ -107,7 +107,14 @@ def read(schema: Schema, choices: dict[str, Iterable] | None = None, defaults: d
 def settle(schema: Schema, key: str, allowed, default) -> str:
     """Bound a `late` field now that the page knows its range: `allowed` is a tuple (lo, hi) for a
     number, else a list of the valid values. A value outside is clamped (numbers) or replaced by `default`;
-    a message says so when the value came from the link. Returns the widget's key."""
+    a message says so when the value came from the link. Returns the widget's key.
+
+    The value is written to the widget's key on every run, changed or not: a late field's options
+    are the page's results, so their text can change while the value stays valid (hypothesis 1 of
+    another beam is another sentence). Streamlit sends a keyed widget's value to the browser only
+    when it was set this run, and the value read here before the widget is drawn is kept as read;
+    unset, the browser would go on showing the text of the options it drew before, where a fresh
+    browser opening the same link shows the new text."""
     f = next(f for f in schema.fields if f.key == key)
     ss = st.session_state
     run = ss.get(RUN) or {}
@@ -133,8 +140,7 @@ def settle(schema: Schema, key: str, allowed, default) -> str:
         ss.setdefault(_key(schema.page, "problems"), []).append(problem)
         ss.pop(_key(schema.page, "first"), None)  # the view with the message starts now
     taken.discard(key)  # settled once: a later clamp follows the user's own changes, not the link
-    if used != value or wkey not in ss:
-        ss[wkey] = used
+    ss[wkey] = used  # every run: the browser shows the options' current text (see settle)
     ss[f.state] = used
     return wkey
 
@@ -161,8 +167,7 @@ def settle_many(schema: Schema, key: str, allowed, default: list) -> str:
         ss.setdefault(_key(schema.page, "problems"), []).append(Problem.of("ln.dropped", name=f.key, values=listed))
         ss.pop(_key(schema.page, "first"), None)
     taken.discard(key)
-    if used != held or wkey not in ss:  # the widget gets a list (a multiselect's value), never a lone value
-        ss[wkey] = used
+    ss[wkey] = used  # every run, a list (a multiselect's value, never a lone value): see settle
     ss[f.state] = used
     return wkey
 
