@@ -18,19 +18,15 @@ log-probability of target piece t. Every method gives a matrix [T, S] (Captum co
 - occlusion:             F_t(x) - F_t(x with x_j replaced by the <unk> embedding), i.e. leave one
                          out, exact (Captum `FeatureAblation`, one feature per source position).
 
-All target rows are explained in one Captum call per method: the inputs are T copies of x, copy t
-explained for row t (its index passed in `additional_forward_args`), and the forward function
-returns copy t's F_t alone. Integrated gradients' T x n_steps examples run in as few passes as
-`PASS_BUDGET` allows (one for 16 source pieces, 14 target pieces and 32 steps); in a pass each
-example's decoder stops at its own row (`TeacherForced._rows`). `attributions_per_row` is the plain
-way (one call per row), the reference the tests compare with.
+All target rows are explained in one Captum call per method (the forward function, its copies and
+what keeps them cheap: s2s/teacher_forced.py). Integrated gradients' T x n_steps examples run in as
+few passes as `PASS_BUDGET` allows (one for 16 source pieces, 14 target pieces and 32 steps).
+`attributions_per_row` is the plain way (one call per row), the reference the tests compare with.
 
-The forward function runs with autograd on, also under Captum's `no_grad` (FeatureAblation):
-a checkpoint loaded for decoding has int8 twins that step aside under autograd (s2s/fast.py), so
-attributions are always those of the fp32 model. Attention for the agreement comes from the same
+Attributions are those of the fp32 model, and attention for the agreement comes from the same
 teacher-forced fp32 pass. Vanilla models have attributions and no attention, hence no agreement.
-Every tensor is made on the model's device (`--device`); on CUDA as on the CPU the gradients are fp32
-(no bf16 autocast: integrated gradients' convergence delta would measure the rounding).
+On CUDA as on the CPU the gradients are fp32 (no bf16 autocast: integrated gradients' convergence
+delta would measure the rounding).
 """
 
 from __future__ import annotations
@@ -42,12 +38,11 @@ import numpy as np
 import torch
 from captum.attr import FeatureAblation, InputXGradient, IntegratedGradients, Saliency
 
-from . import device
 from .agreement import mean_agreement, normalise_rows, row_agreement
 from .checkpoint import Checkpoint
-from .decoder import DecoderState, Memory
 from .errors import InputError
 from .model import Seq2Seq
+from .teacher_forced import TeacherForced
 from .translate import translate
 
 METHODS = ("attention", "saliency", "input_x_gradient", "integrated_gradients", "occlusion")
@@ -112,86 +107,6 @@ def check_steps(n_steps: int) -> int:
     if isinstance(n_steps, bool) or not isinstance(n_steps, int) or not 1 <= n_steps <= MAX_STEPS:
         raise InputError(f"integrated gradients' steps must be an integer from 1 to {MAX_STEPS}, got {n_steps!r}")
     return n_steps
-
-
-class TeacherForced:
-    """F(x) = log P(y_t | y_<t, x) for every target piece t, as a function of the source embeddings."""
-
-    def __init__(self, model: Seq2Seq, src_ids: Sequence[int], tgt_ids: Sequence[int]):
-        cfg = model.cfg
-        self.model = model
-        on = device.of(model)  # every tensor where the model computes
-        self.src = torch.tensor([list(src_ids)], device=on)  # [1, S]
-        self.tgt_in = torch.tensor([[cfg.bos_id, *tgt_ids[:-1]]], device=on)  # [1, T]: <s> y_1 .. y_{T-1}
-        self.tgt_out = torch.tensor([list(tgt_ids)], device=on)  # [1, T]
-
-    def embeddings(self) -> torch.Tensor:
-        """The source embeddings x [1, S, E]."""
-        with torch.no_grad():
-            return self.model.embed(self.src).float()
-
-    def baseline(self, piece_id: int) -> torch.Tensor:
-        """The embedding of `piece_id` at every source position, [1, S, E]."""
-        with torch.no_grad():
-            return self.model.embed.weight[piece_id].float().expand_as(self.embeddings()).clone()
-
-    def run(self, src_emb: torch.Tensor, rows: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """src_emb [N, S, E] -> (log-probs [N, T], attention [N, T, S] | None), with the fp32 weights.
-
-        `rows` [N]: example n needs only F_{rows[n]}: log-probs [N] of that row alone (attention None),
-        each example's decoder run only up to its own row (teacher forcing is causal: exact).
-        """
-        with torch.enable_grad():  # fp32 weights of a frozen model (see the module docstring)
-            n, s, _ = src_emb.shape
-            on = src_emb.device
-            mask = torch.ones(n, s, dtype=torch.bool, device=on)
-            # the same values laid out time-major: the encoder's RNN reads [S, N, E], and its input
-            # projections (forward and backward) then run as one matrix product instead of S
-            src_emb = src_emb.transpose(0, 1).contiguous().transpose(0, 1)
-            memory = self.model.encode_embedded(src_emb, torch.full((n,), s, device=on), mask)
-            if rows is None:
-                tgt_in = self.model.embed(self.tgt_in).expand(n, -1, -1)  # [N, T, E]
-                out, weights = self.model.decoder(tgt_in, memory)  # [N, T, E], [N, T, S] | None
-                target = self.tgt_out.expand(n, -1)  # [N, T]
-            else:
-                out, weights, target = self._rows(memory, rows)[:, None], None, self.tgt_out[0, rows][:, None]
-            logp = torch.log_softmax(self.model.logits(out).float(), dim=-1)  # [N, T | 1, V]
-            logp = logp.gather(-1, target[:, :, None])[:, :, 0]  # [N, T | 1]
-            return (logp if rows is None else logp[:, 0]), weights
-
-    def _rows(self, memory: Memory, rows: torch.Tensor) -> torch.Tensor:
-        """o_{rows[n]} [N, E] of each example n: one batch in which example n stops after step rows[n].
-
-        Examples are sorted by row, longest first, so the ones still running at step k are a prefix
-        of the batch, which shrinks as the rows end (the decoder work of a row-t call is t + 1 steps).
-        """
-        dec, n = self.model.decoder, rows.numel()
-        emb = dec.drop(self.model.embed(self.tgt_in[0]))  # [T, E]: <s> y_1 .. y_{T-1}
-        if not dec.loops:  # the RNN runs fused over all steps: run them all, keep each example's row
-            out, _ = dec(emb[: int(rows.max()) + 1].expand(n, -1, -1), memory)  # [N, T', E]
-            return out[torch.arange(n, device=rows.device), rows]
-        order = torch.argsort(rows, descending=True, stable=True)  # [N]
-        ranked = rows[order].tolist()
-        memory = Memory(*(x.index_select(0, order) for x in memory))
-        state, outs, ends = dec.init_state(memory), [], []
-        for k in range(ranked[0] + 1):
-            live = sum(r >= k for r in ranked)  # examples still running: the first `live`
-            if live < memory.mask.size(0):  # sliced from the last step's: gradients padded to that size only
-                memory = Memory(*(x[:live] for x in memory))
-                state = DecoderState(tuple(h[:, :live].contiguous() for h in state.hidden),
-                                     None if state.feed is None else state.feed[:live])
-            step = dec.step(emb[k].expand(live, -1), state, memory, project=False)
-            state, done = step.state, sum(r > k for r in ranked)  # examples done..live end at step k
-            if done < live:
-                outs.append(step.output[done:live] if dec.cfg.input_feeding else dec.project(step.features[done:live]))
-                ends.append(order[done:live])
-        back = torch.empty(n, dtype=torch.long, device=rows.device)
-        back[torch.cat(ends)] = torch.arange(n, device=rows.device)  # output row of each example
-        return torch.cat(outs)[back]  # [N, E]
-
-    def __call__(self, src_emb: torch.Tensor, rows: torch.Tensor | None = None) -> torch.Tensor:
-        """Captum's forward function: [N, T] log-probs, or [N] (one target row each) with `rows`."""
-        return self.run(src_emb, rows)[0]
 
 
 def attributions(model: Seq2Seq, src_ids: Sequence[int], tgt_ids: Sequence[int], methods=ATTRIBUTIONS,

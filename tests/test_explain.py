@@ -13,10 +13,11 @@ from s2s import explain as explain_mod
 from s2s.agreement import row_agreement
 from s2s.config import ModelConfig
 from s2s.errors import InputError
-from s2s.explain import (ATTRIBUTIONS, MAX_SOURCE, METHODS, PASS_BUDGET, TeacherForced, attributions,
-                         attributions_per_row, explain)
+from s2s.explain import (ATTRIBUTIONS, MAX_SOURCE, METHODS, PASS_BUDGET, attributions, attributions_per_row,
+                         explain)
 from s2s.search import greedy_search
 from s2s.synthetic import SymbolTokenizer, make_pairs, train_synthetic
+from s2s.teacher_forced import TeacherForced
 from s2s.translate import translate
 
 TEXT = "The dog reads a book today."
