@@ -59,8 +59,8 @@ def main(args) -> int:
         print(bench(ckpt, runs=args.runs, n_steps=args.steps))
         return 0
     if args.test is not None:
-        means, n = study.agreement_over_test(ckpt, args.test, args.steps)
-        print(study.agreement_table(name, means, n))
+        means, words = study.agreement_over_test(ckpt, args.test, args.steps)
+        print(study.agreement_table(name, means, words))
         return 0
     if args.block_test is not None:
         counts = study.block_vs_remove(ckpt, args.block_test)

@@ -2,9 +2,9 @@
 decide what gets translated?
 
 - `agreement_over_test`: the mean per-sentence agreement (Kendall tau, JS, top-1) of every
-  attribution method with attention, over the first N sentences of the test split's random part
-  (the shortest: integrated gradients costs T x n_steps passes per sentence).
-- `block_vs_remove`: for each content word of N sentences spread over the random part (`spread`),
+  attribution method with attention, over N sentences spread over the test split's random part
+  (`spread`).
+- `block_vs_remove`: for each content word of N sentences spread over the random part,
   its translation is the target words whose pieces attend most to the word's pieces (argmax of
   their attention row). The word is then blocked (attention only) or removed (<unk> in the
   encoder's input) and the sentence decoded again (greedy, the checkpoint's own decoding): the
@@ -64,16 +64,15 @@ def spread(pool: list, n: int) -> list:
     return list(pool) if n >= len(pool) else [pool[i * len(pool) // n] for i in range(n)]
 
 
-def split_sources(ckpt: Checkpoint, n: int, first: bool = False) -> list[str]:
-    """n sources spread over the test split's random part (`spread`), in this checkpoint's direction;
-    with `first`, its first n.
+def split_sources(ckpt: Checkpoint, n: int) -> list[str]:
+    """n sources spread over the test split's random part (`spread`), in this checkpoint's direction.
 
     The part keeps the corpus order, which runs from short sentences to long ones, so an even spread
-    takes every length in its share; the first n are the n shortest."""
+    takes every length in its share (its first n would be the n shortest)."""
     spread([], n)  # the count is checked before the split is read
     src, tgt = ckpt.pair
     pool = [ex.source for ex in load_split("test", src, tgt) if ex.part == "random"]
-    return pool[:n] if first else spread(pool, n)
+    return spread(pool, n)
 
 
 def _words(text: str) -> Counter:
@@ -132,26 +131,26 @@ def block_vs_remove(ckpt: Checkpoint, n: int) -> BlockCounts:
     return counts
 
 
-def agreement_over_test(ckpt: Checkpoint, n: int, n_steps: int = 32) -> tuple[dict[str, dict[str, float]], int]:
-    """{method: {metric: mean over sentences of the per-sentence mean}}, and the sentences used."""
+def agreement_over_test(ckpt: Checkpoint, n: int, n_steps: int = 32) -> tuple[dict[str, dict[str, float]], list[int]]:
+    """{method: {metric: mean over sentences of the per-sentence mean}}, and the sentences' word counts."""
     if ckpt.cfg.family == "vanilla":
         raise InputError("a vanilla model has no attention to agree with; its attributions are in `explain TEXT`")
     sums: dict[str, dict[str, list[float]]] = {m: {} for m in ATTRIBUTIONS}
-    used = 0
-    for text in split_sources(ckpt, n, first=True):
+    words = []
+    for text in split_sources(ckpt, n):
         tr = translate(ckpt, text)
         ex = attributions(ckpt.model, tr.source_ids, tr.best.ids, ATTRIBUTIONS, n_steps)
-        used += 1
+        words.append(len(text.split()))
         for method, metrics in ex.agreement.items():
             for name, value in metrics.items():
                 if value is not None:
                     sums[method].setdefault(name, []).append(value)
-    return {m: {k: float(np.mean(v)) for k, v in metrics.items()} for m, metrics in sums.items()}, used
+    return {m: {k: float(np.mean(v)) for k, v in metrics.items()} for m, metrics in sums.items()}, words
 
 
-def agreement_table(name: str, means: dict[str, dict[str, float]], n: int) -> str:
-    lines = [f"{name}: mean agreement with attention over the first {n} test sentences of the random part"
-             " (per-sentence means)",
+def agreement_table(name: str, means: dict[str, dict[str, float]], words: list[int]) -> str:
+    lines = [f"{name}: mean agreement with attention over {len(words)} test sentences spread over the random part"
+             f" ({min(words)}-{max(words)} words, mean {np.mean(words):.1f}; per-sentence means)",
              f"{'method':<22} {'kendall_tau':>11} {'js':>7} {'top1':>7}"]
     for method, m in means.items():
         lines.append(f"{method:<22} {m.get('kendall_tau', float('nan')):>11.3f} {m.get('js', float('nan')):>7.3f}"

@@ -1,5 +1,6 @@
 """Tests of s2s.explain_study: content words, a word's translation, the presets; and on the shipped
-checkpoints, blocked columns exactly 0 and the block/remove figures of docs/explain.md reproduced."""
+checkpoints, blocked columns exactly 0 and the block/remove and agreement figures of docs/explain.md
+reproduced."""
 
 from pathlib import Path
 
@@ -8,8 +9,8 @@ import pytest
 
 from s2s.checkpoint import CHECKPOINTS_DIR, list_checkpoints, load
 from s2s.errors import InputError
-from s2s.explain_study import (block_table, block_vs_remove, content_words, split_sources, spread, subject_positions,
-                               word_translation, wrong_word)
+from s2s.explain_study import (agreement_over_test, agreement_table, block_table, block_vs_remove, content_words,
+                               split_sources, spread, subject_positions, word_translation, wrong_word)
 from s2s.translate import translate
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "explain.md"
@@ -89,3 +90,19 @@ def test_shipped_block_remove_figures_are_reproduced():
     ckpt = load(CHECKPOINTS_DIR / "eng-spa" / "bahdanau")
     got = block_table("eng-spa/bahdanau", block_vs_remove(ckpt, 20))
     assert got == _documented("python -m s2s explain checkpoints/eng-spa/bahdanau --block-test 20")
+
+
+def _numbers(table: str) -> list[float]:
+    return [float(x) for line in table.splitlines()[2:] for x in line.split()[1:]]
+
+
+@pytest.mark.skipif("eng-spa/bahdanau" not in SHIPPED, reason="no shipped Bahdanau checkpoint")
+def test_shipped_agreement_figures_are_reproduced():
+    """The agreement table's header as printed, its numbers to float tolerance (another CPU may round
+    the last digit of a mean the other way)."""
+    doc = _documented("python -m s2s explain checkpoints/eng-spa/bahdanau --test 5")
+    means, words = agreement_over_test(load(CHECKPOINTS_DIR / "eng-spa" / "bahdanau"), 5)
+    got = agreement_table("eng-spa/bahdanau", means, words)
+    assert got.splitlines()[:2] == doc.splitlines()[:2]
+    assert len(_numbers(got)) == len(_numbers(doc)) == 12
+    assert np.allclose(_numbers(got), _numbers(doc), atol=0.0015)
