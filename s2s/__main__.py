@@ -154,32 +154,35 @@ def _neighbours(args) -> int:
     emb = embedding(ckpt)
     langs = piece_languages(ckpt.tokenizer)
     lang = LANG_ALIASES[args.lang] if args.lang else None
+    words = _print_each(args.word, lambda w: neighbours(emb, w, k=args.k, langs=langs, lang=lang), args.json,
+                        lambda r: f"{r['word']} [{' '.join(r['pieces'])}]: "
+                                  + ", ".join(f"{n['piece']} {n['cosine']:.3f}" for n in r["neighbours"]))
+    pairs = _print_each(args.pair, lambda p: pair_rank(emb, *p.split("=", 1)),
+                        args.json, lambda r: f"{r['word']} ~ {r['translation']}: cosine {r['cosine']:.3f}, rank "
+                                             f"{r['rank']} of {r['of']} (back: {r['rank_back']})")
+    return max(words, pairs)
+
+
+def _word_pair(text: str) -> str:
+    """--pair: WORD=TRANSLATION, both given; argparse reports anything else."""
+    word, eq, translation = text.partition("=")
+    if not (eq and word.strip() and translation.strip()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not WORD=TRANSLATION (e.g. dog=perro)")
+    return text
+
+
+def _print_each(items, compute, as_json: bool, text) -> int:
+    """Print compute(item) of every item (JSON or text(result)); an item in error gets a line on
+    stderr and the rest go on: exit status 2 if any failed, else 0."""
     status = 0
-    for word in args.word:
+    for item in items:
         try:
-            result = neighbours(emb, word, k=args.k, langs=langs, lang=lang)
+            result = compute(item)
         except S2SError as exc:
-            print(f"error: {word!r}: {exc}", file=sys.stderr)
+            print(f"error: {item!r}: {exc}", file=sys.stderr)
             status = 2
             continue
-        if args.json:
-            print(json.dumps(result, ensure_ascii=False))
-        else:
-            shown = ", ".join(f"{n['piece']} {n['cosine']:.3f}" for n in result["neighbours"])
-            print(f"{result['word']} [{' '.join(result['pieces'])}]: {shown}")
-    for pair in args.pair:
-        word, _, translation = pair.partition("=")
-        try:
-            result = pair_rank(emb, word, translation)
-        except S2SError as exc:
-            print(f"error: {pair!r}: {exc}", file=sys.stderr)
-            status = 2
-            continue
-        if args.json:
-            print(json.dumps(result, ensure_ascii=False))
-        else:
-            print(f"{result['word']} ~ {result['translation']}: cosine {result['cosine']:.3f}, rank {result['rank']}"
-                  f" of {result['of']} (back: {result['rank_back']})")
+        print(json.dumps(result, ensure_ascii=False) if as_json else text(result))
     return status
 
 
@@ -291,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("word", nargs="*")
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--lang", choices=sorted(LANG_ALIASES), help="only pieces the training data uses in this language")
-    p.add_argument("--pair", action="append", default=[], metavar="WORD=TRANSLATION",
+    p.add_argument("--pair", action="append", default=[], metavar="WORD=TRANSLATION", type=_word_pair,
                    help="also print cos(word, translation) and the translation's rank among the word's neighbours")
     p.add_argument("--json", action="store_true", help="one JSON object per word")
     p.set_defaults(run=_neighbours)

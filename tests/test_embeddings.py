@@ -140,6 +140,13 @@ def test_cli_neighbours_json_and_errors(tiny, capsys):
     assert main(["neighbours", str(ckpt.path), "ꙮ", "dog"]) == 2
     out = capsys.readouterr()
     assert out.out.startswith("dog [▁dog]: ") and "only unknown pieces" in out.err
+    assert main(["neighbours", str(ckpt.path), "--pair", "dog=perro", "--pair", "dog=ꙮ"]) == 2
+    out = capsys.readouterr()
+    assert out.out.startswith("dog ~ perro: cosine ") and out.err.startswith("error: 'dog=ꙮ': ")
+    for bad in ("dog", "=perro", "dog="):
+        with pytest.raises(SystemExit) as exit_:
+            main(["neighbours", str(ckpt.path), "dog", "--pair", bad])
+        assert exit_.value.code == 2 and "is not WORD=TRANSLATION" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(shipped_root() is None or not BAHDANAU.is_dir(), reason="no shipped Bahdanau checkpoint")
