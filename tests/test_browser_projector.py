@@ -15,11 +15,12 @@ With S2S_SCREENSHOTS set, it saves projector_attention.png and projector_step_pl
 
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from app_fixtures import shipped_root, tiny_root  # noqa: F401  (fixture)
+from app_fixtures import needs_browser, shipped_root, tiny_root  # noqa: F401  (fixture)
 from s2s.tools import bench_app
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -30,8 +31,7 @@ LONG = ("When I was a child, my grandmother used to tell me long stories about t
         "mountains where she had grown up with her four brothers.")
 MIN_PX = 16
 
-pytestmark = pytest.mark.skipif(not bench_app.CHROMIUM.exists(),
-                                reason="/usr/bin/chromium is absent (install it: apt-get install -y chromium)")
+pytestmark = needs_browser
 
 # sizes of the first heatmap (the first plot whose trace is a heatmap) and of the page around it
 MEASURE_JS = """() => {
@@ -141,104 +141,112 @@ def wait_step(page, value: int) -> None:
     page.wait_for_function(f"() => ({SLIDER_JS})() === {value}", timeout=30_000)
 
 
-def test_projector_mode_at_1280x720(tiny_root):
+@contextmanager
+def projector_page(tiny_root, path: str, artifact: str):
+    """(page, its url, measured): a 1280x720 page of the app opened at `path` with projector mode
+    switched on (the shipped checkpoints, else the tiny ones); `measured` goes to
+    tests/artifacts/`artifact` at the end, also when the test fails."""
     sync_api = pytest.importorskip("playwright.sync_api")
-    root = shipped_root(min_models=2) or tiny_root
     measured: dict = {}
-    with bench_app.serve(root) as (url, _proc), sync_api.sync_playwright() as p:
+    with bench_app.serve(shipped_root(min_models=2) or tiny_root) as (url, _proc), sync_api.sync_playwright() as p:
         browser = bench_app.launch_browser(p)
         try:
             page = browser.new_page(viewport=VIEWPORT)
-            page.goto(f"{url}/attention")
+            page.goto(f"{url}/{path}")
             page.locator("textarea").first.wait_for(timeout=120_000)
             page.get_by_text("Projector mode").first.click()
-            bench_app.wait_done(page, 0, 1)
-            assert page.locator('[data-testid="stExpander"]', has_text="Introduction").count() == 1
-            assert not page.get_by_text("At every decoder step the model").first.is_visible()  # folded
-            m = measured["attention_short"] = page.evaluate(MEASURE_JS)  # the default sentence: 4 pieces
-            assert m["heatmap_width"] >= 0.8 * m["main_width"] and m["tick_px_min"] >= MIN_PX, m
-            page.locator("textarea").first.fill(LONG)
-            page.get_by_role("button", name="Translate").click()
-            bench_app.wait_done(page, 0, 3)
-            page.wait_for_timeout(1000)
-            m = measured["attention"] = page.evaluate(MEASURE_JS)
-            check_page(page, "attention_figures", measured, min_figures=2)
-            if SHOTS:
-                SHOTS.mkdir(parents=True, exist_ok=True)
-                page.locator(HEATMAP).first.evaluate(SCROLL_TO_JS)
-                page.screenshot(path=str(SHOTS / "projector_attention.png"))
-            m["hover_px"] = hover_px(page)
-            assert m["n_ticks"] > 40 and m["tick_px_min"] >= MIN_PX, m
-            assert m["hover_px"] >= MIN_PX and m["legend_px"] >= MIN_PX, m
-            assert m["heatmap_width"] >= 0.8 * m["main_width"], m
-            assert m["x_overlaps"] == 0 and m["y_overlaps"] == 0, m
-            assert m["h1_px"] >= 1.5 * m["body_px"], m
-            assert not m["cut_off"], m
-
-            # translate & compare: vanilla beside bahdanau by default; each model on a row of its own
-            page.locator('[data-testid="stSidebarNav"] a', has_text="Translate & compare").click()
-            bench_app.wait_done(page, 2, 1)
-            m = measured["translate"] = page.evaluate(MEASURE_JS)
-            note = page.locator('[data-testid="stAlert"]', has_text="No attention")
-            if note.count():  # a vanilla model is among the defaults
-                m["note_width"] = note.first.bounding_box()["width"]
-                assert m["note_width"] >= 0.8 * m["main_width"], m
-            assert m["heatmap_width"] >= 0.8 * m["main_width"] and m["tick_px_min"] >= MIN_PX, m
-            check_page(page, "translate_figures", measured)
-
-            # the step player, reached inside the same session: the clicker's keys step it
-            page.locator('[data-testid="stSidebarNav"] a[href$="/step_player"]').click()
-            bench_app.wait_done(page, 0, 2)
-            page.wait_for_function(f"() => ({SLIDER_JS})() !== null", timeout=30_000)
-            start = page.evaluate(SLIDER_JS)
-            page.locator("h1").first.click()  # focus on the page, not on a text box
-            page.keyboard.press("PageDown")
-            wait_step(page, start + 1)
-            page.keyboard.press("ArrowRight")
-            wait_step(page, start + 2)
-            page.keyboard.press("PageUp")
-            wait_step(page, start + 1)
-            page.keyboard.press("ArrowLeft")
-            wait_step(page, start)
-            page.keyboard.press("PageDown")
-            wait_step(page, start + 1)
-            bench_app.wait_done(page, 0, 2)
-            m = measured["step_player"] = page.evaluate(MEASURE_JS)
-            m["steps"] = [start, start + 1]
-            # scores, weights (vertical) and the top-k (horizontal bars): numbers in the bars
-            sp = check_page(page, "step_player_figures", measured, min_figures=3, numbers=True)
-            topk = [f for f in sp["figures"] if "next-piece probabilities" in f["title"]]
-            assert topk and topk[0]["numbers_shown"] == topk[0]["numbers"], sp  # every probability written
-            page.locator("textarea").first.press("PageDown")  # inside the sentence box: no step
-            page.wait_for_timeout(1500)
-            assert page.evaluate(SLIDER_JS) == start + 1
-            if SHOTS:
-                page.locator(".st-key-w-step-next").evaluate(SCROLL_TO_JS)
-                page.wait_for_timeout(500)
-                page.screenshot(path=str(SHOTS / "projector_step_player.png"))
-            assert m["h1_px"] >= 1.5 * m["body_px"] and not m["cut_off"], m
-
-            # collapse the sidebar: its settings (projector mode) stay, and a rerun keeps them
-            page.locator('[data-testid="stSidebar"]').hover()  # the collapse button shows on hover
-            page.locator('[data-testid="stSidebarCollapseButton"] button').click()
-            page.wait_for_function("(w) => document.querySelector('[data-testid=\"stMainBlockContainer\"]').clientWidth > w",
-                                   arg=measured["step_player"]["main_width"] + 100, timeout=10_000)
-            page.wait_for_timeout(1000)  # the sidebar's slide
-            page.locator("h1").first.click()
-            page.keyboard.press("PageDown")
-            wait_step(page, start + 2)
-            bench_app.wait_done(page, 0, 2)
-            m = measured["collapsed"] = page.evaluate(MEASURE_JS)
-            assert m["body_px"] == measured["step_player"]["body_px"], m  # still in projector mode
-            assert m["main_width"] > measured["step_player"]["main_width"], m  # the figures got the width
-            page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button').first.click()
-            toggle = page.get_by_role("switch", name="Projector mode")
-            toggle.wait_for(timeout=10_000)
-            assert toggle.is_checked()
+            yield page, url, measured
         finally:
             ARTIFACTS.mkdir(exist_ok=True)
-            (ARTIFACTS / "projector.json").write_text(json.dumps(measured, indent=1))
+            (ARTIFACTS / artifact).write_text(json.dumps(measured, indent=1))
             browser.close()
+
+
+def test_projector_mode_at_1280x720(tiny_root):
+    with projector_page(tiny_root, "attention", "projector.json") as (page, url, measured):
+        bench_app.wait_done(page, 0, 1)
+        assert page.locator('[data-testid="stExpander"]', has_text="Introduction").count() == 1
+        assert not page.get_by_text("At every decoder step the model").first.is_visible()  # folded
+        m = measured["attention_short"] = page.evaluate(MEASURE_JS)  # the default sentence: 4 pieces
+        assert m["heatmap_width"] >= 0.8 * m["main_width"] and m["tick_px_min"] >= MIN_PX, m
+        page.locator("textarea").first.fill(LONG)
+        page.get_by_role("button", name="Translate").click()
+        bench_app.wait_done(page, 0, 3)
+        page.wait_for_timeout(1000)
+        m = measured["attention"] = page.evaluate(MEASURE_JS)
+        check_page(page, "attention_figures", measured, min_figures=2)
+        if SHOTS:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.locator(HEATMAP).first.evaluate(SCROLL_TO_JS)
+            page.screenshot(path=str(SHOTS / "projector_attention.png"))
+        m["hover_px"] = hover_px(page)
+        assert m["n_ticks"] > 40 and m["tick_px_min"] >= MIN_PX, m
+        assert m["hover_px"] >= MIN_PX and m["legend_px"] >= MIN_PX, m
+        assert m["heatmap_width"] >= 0.8 * m["main_width"], m
+        assert m["x_overlaps"] == 0 and m["y_overlaps"] == 0, m
+        assert m["h1_px"] >= 1.5 * m["body_px"], m
+        assert not m["cut_off"], m
+
+        # translate & compare: vanilla beside bahdanau by default; each model on a row of its own
+        page.locator('[data-testid="stSidebarNav"] a', has_text="Translate & compare").click()
+        bench_app.wait_done(page, 2, 1)
+        m = measured["translate"] = page.evaluate(MEASURE_JS)
+        note = page.locator('[data-testid="stAlert"]', has_text="No attention")
+        if note.count():  # a vanilla model is among the defaults
+            m["note_width"] = note.first.bounding_box()["width"]
+            assert m["note_width"] >= 0.8 * m["main_width"], m
+        assert m["heatmap_width"] >= 0.8 * m["main_width"] and m["tick_px_min"] >= MIN_PX, m
+        check_page(page, "translate_figures", measured)
+
+        # the step player, reached inside the same session: the clicker's keys step it
+        page.locator('[data-testid="stSidebarNav"] a[href$="/step_player"]').click()
+        bench_app.wait_done(page, 0, 2)
+        page.wait_for_function(f"() => ({SLIDER_JS})() !== null", timeout=30_000)
+        start = page.evaluate(SLIDER_JS)
+        page.locator("h1").first.click()  # focus on the page, not on a text box
+        page.keyboard.press("PageDown")
+        wait_step(page, start + 1)
+        page.keyboard.press("ArrowRight")
+        wait_step(page, start + 2)
+        page.keyboard.press("PageUp")
+        wait_step(page, start + 1)
+        page.keyboard.press("ArrowLeft")
+        wait_step(page, start)
+        page.keyboard.press("PageDown")
+        wait_step(page, start + 1)
+        bench_app.wait_done(page, 0, 2)
+        m = measured["step_player"] = page.evaluate(MEASURE_JS)
+        m["steps"] = [start, start + 1]
+        # scores, weights (vertical) and the top-k (horizontal bars): numbers in the bars
+        sp = check_page(page, "step_player_figures", measured, min_figures=3, numbers=True)
+        topk = [f for f in sp["figures"] if "next-piece probabilities" in f["title"]]
+        assert topk and topk[0]["numbers_shown"] == topk[0]["numbers"], sp  # every probability written
+        page.locator("textarea").first.press("PageDown")  # inside the sentence box: no step
+        page.wait_for_timeout(1500)
+        assert page.evaluate(SLIDER_JS) == start + 1
+        if SHOTS:
+            page.locator(".st-key-w-step-next").evaluate(SCROLL_TO_JS)
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(SHOTS / "projector_step_player.png"))
+        assert m["h1_px"] >= 1.5 * m["body_px"] and not m["cut_off"], m
+
+        # collapse the sidebar: its settings (projector mode) stay, and a rerun keeps them
+        page.locator('[data-testid="stSidebar"]').hover()  # the collapse button shows on hover
+        page.locator('[data-testid="stSidebarCollapseButton"] button').click()
+        page.wait_for_function("(w) => document.querySelector('[data-testid=\"stMainBlockContainer\"]').clientWidth > w",
+                               arg=measured["step_player"]["main_width"] + 100, timeout=10_000)
+        page.wait_for_timeout(1000)  # the sidebar's slide
+        page.locator("h1").first.click()
+        page.keyboard.press("PageDown")
+        wait_step(page, start + 2)
+        bench_app.wait_done(page, 0, 2)
+        m = measured["collapsed"] = page.evaluate(MEASURE_JS)
+        assert m["body_px"] == measured["step_player"]["body_px"], m  # still in projector mode
+        assert m["main_width"] > measured["step_player"]["main_width"], m  # the figures got the width
+        page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button').first.click()
+        toggle = page.get_by_role("switch", name="Projector mode")
+        toggle.wait_for(timeout=10_000)
+        assert toggle.is_checked()
 
 
 LAB_SLIDER_JS = """() => { const s = document.querySelector('.st-key-w-lab-step [data-testid="stSliderThumbValue"]');
@@ -264,53 +272,40 @@ def test_projector_every_other_page_and_the_lab_clicker(tiny_root):
     """The pages test_projector_mode_at_1280x720 does not visit, in projector mode at 1280x720, and
     the Training lab: a short run, then Page Up / Page Down / arrows move its snapshot slider back
     and forth (and stop at the last snapshot), and the page's figures follow the rule."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    root = shipped_root(min_models=2) or tiny_root
-    measured: dict = {}
-    with bench_app.serve(root) as (url, _proc), sync_api.sync_playwright() as p:
-        browser = bench_app.launch_browser(p)
-        try:
-            page = browser.new_page(viewport=VIEWPORT)
-            page.goto(f"{url}/beam")
-            page.locator("textarea").first.wait_for(timeout=120_000)
-            page.get_by_text("Projector mode").first.click()
-            for name, charts, numbers in PAGES:
-                page.locator(f'[data-testid="stSidebarNav"] a[href$="/{name}"]').click()
-                page.wait_for_url(f"**/{name}*", timeout=30_000)
-                bench_app.wait_done(page, 0, charts, timeout_ms=240_000)
-                page.wait_for_timeout(1000)  # plotly's last redraw at the container's width
-                check_page(page, name, measured, min_figures=charts, numbers=numbers)
+    with projector_page(tiny_root, "beam", "projector_pages.json") as (page, url, measured):
+        for name, charts, numbers in PAGES:
+            page.locator(f'[data-testid="stSidebarNav"] a[href$="/{name}"]').click()
+            page.wait_for_url(f"**/{name}*", timeout=30_000)
+            bench_app.wait_done(page, 0, charts, timeout_ms=240_000)
+            page.wait_for_timeout(1000)  # plotly's last redraw at the container's width
+            check_page(page, name, measured, min_figures=charts, numbers=numbers)
 
-            # a small run from a link (hidden 16, inputs of 3-4 symbols, 150 steps: snapshots at 0,
-            # 50, 100, 150, fewer when the time budget ends it first on a loaded machine)
-            page.goto(f"{url}/training_lab?projector=1&hidden=16&min_len=3&max_len=4&steps=150&seconds=45")
-            train = page.get_by_role("button", name="Train", exact=True)
-            train.wait_for(timeout=120_000)
-            train.click()
-            page.get_by_text("Finished:", exact=False).nth(1).wait_for(timeout=240_000)  # both runs
-            bench_app.wait_done(page, 0, 3, timeout_ms=60_000)
-            page.wait_for_function(f"() => ({LAB_SLIDER_JS})() > 0", timeout=30_000)  # it follows the run
-            last = page.evaluate(LAB_SLIDER_JS)
-            page.locator("h1").first.click()  # focus on the page, not on a widget
-            before = press_lab_key(page, "PageUp", last)
-            assert 0 < before < last  # the snapshot before the last (and one more before it)
-            first = press_lab_key(page, "ArrowLeft", before)
-            assert first < before
-            seen = [last, before, first]
-            for key, value in (("PageDown", before), ("ArrowRight", last), ("ArrowUp", before), ("ArrowDown", last)):
-                assert press_lab_key(page, key, seen[-1]) == value, (key, seen)
-                seen.append(value)
-            page.keyboard.press("PageDown")  # the last snapshot: nothing to step to
-            page.wait_for_timeout(1500)
-            assert page.evaluate(LAB_SLIDER_JS) == last
-            page.keyboard.press("PageUp")
-            wait_lab_step(page, before)
-            bench_app.wait_done(page, 0, 3, timeout_ms=60_000)
-            measured["lab_steps"] = seen + [last, before]
-            m = check_page(page, "training_lab", measured, min_figures=3)
-            assert any(f["heatmap"] for f in m["figures"]), m  # the Bahdanau run's probe
-            assert f"step {before}" in "".join(f["title"] for f in m["figures"]), m  # the figures show the snapshot chosen
-        finally:
-            ARTIFACTS.mkdir(exist_ok=True)
-            (ARTIFACTS / "projector_pages.json").write_text(json.dumps(measured, indent=1))
-            browser.close()
+        # a small run from a link (hidden 16, inputs of 3-4 symbols, 150 steps: snapshots at 0,
+        # 50, 100, 150, fewer when the time budget ends it first on a loaded machine)
+        page.goto(f"{url}/training_lab?projector=1&hidden=16&min_len=3&max_len=4&steps=150&seconds=45")
+        train = page.get_by_role("button", name="Train", exact=True)
+        train.wait_for(timeout=120_000)
+        train.click()
+        page.get_by_text("Finished:", exact=False).nth(1).wait_for(timeout=240_000)  # both runs
+        bench_app.wait_done(page, 0, 3, timeout_ms=60_000)
+        page.wait_for_function(f"() => ({LAB_SLIDER_JS})() > 0", timeout=30_000)  # it follows the run
+        last = page.evaluate(LAB_SLIDER_JS)
+        page.locator("h1").first.click()  # focus on the page, not on a widget
+        before = press_lab_key(page, "PageUp", last)
+        assert 0 < before < last  # the snapshot before the last (and one more before it)
+        first = press_lab_key(page, "ArrowLeft", before)
+        assert first < before
+        seen = [last, before, first]
+        for key, value in (("PageDown", before), ("ArrowRight", last), ("ArrowUp", before), ("ArrowDown", last)):
+            assert press_lab_key(page, key, seen[-1]) == value, (key, seen)
+            seen.append(value)
+        page.keyboard.press("PageDown")  # the last snapshot: nothing to step to
+        page.wait_for_timeout(1500)
+        assert page.evaluate(LAB_SLIDER_JS) == last
+        page.keyboard.press("PageUp")
+        wait_lab_step(page, before)
+        bench_app.wait_done(page, 0, 3, timeout_ms=60_000)
+        measured["lab_steps"] = seen + [last, before]
+        m = check_page(page, "training_lab", measured, min_figures=3)
+        assert any(f["heatmap"] for f in m["figures"]), m  # the Bahdanau run's probe
+        assert f"step {before}" in "".join(f["title"] for f in m["figures"]), m  # the figures show the snapshot chosen
