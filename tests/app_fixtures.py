@@ -2,11 +2,13 @@
 tokenizer (so the pieces are real), plus one checkpoint with corrupt weights.
 
 Import the fixtures into a test module (`from app_fixtures import tiny_root`); the root is
-built once per test session. `build_tiny_root(path)` also serves the app benchmark.
+built once per test session. Also `needs_browser`, the mark of every test that drives Debian's
+chromium, and `SHOTS`, where the browser tests save their screenshots. `build_tiny_root(path)` also serves the app benchmark.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,14 @@ import torch
 
 from s2s import checkpoint
 from s2s.model import Seq2Seq
+from s2s.tools import bench_app
 from tiny import TOKENIZER, tiny_config
+
+needs_browser = pytest.mark.skipif(not bench_app.CHROMIUM.exists(),
+                                   reason="/usr/bin/chromium is absent (install it: apt-get install -y chromium)")
+# Screenshots go to tests/artifacts/screenshots/ (ignored by git); set S2S_SCREENSHOTS=docs/screenshots
+# to refresh the ones the README shows.
+SHOTS = Path(os.environ.get("S2S_SCREENSHOTS") or Path(__file__).resolve().parent / "artifacts" / "screenshots")
 
 KINDS = ("vanilla", "bahdanau", "dot", "general", "concat")
 BROKEN = "broken"

@@ -9,11 +9,10 @@ import math
 
 import pytest
 
-from app_fixtures import tiny_root  # noqa: F401  (fixture)
-from s2s.tools import agree, bench_app
+from app_fixtures import needs_browser, tiny_root  # noqa: F401  (fixture)
+from s2s.tools import agree
 
-pytestmark = pytest.mark.skipif(not bench_app.CHROMIUM.exists(),
-                                reason="/usr/bin/chromium is absent (install it: apt-get install -y chromium)")
+pytestmark = needs_browser
 SECONDS = ("protocol client, its own clock, median", "protocol client, at the relay, median",
            "browser, server share at the relay, median", "browser, server share at its network stack",
            "browser, click to results drawn, median", "server CPU per request, protocol client",

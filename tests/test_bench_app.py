@@ -8,11 +8,10 @@ import re
 
 import pytest
 
-from app_fixtures import tiny_root  # noqa: F401  (fixture)
+from app_fixtures import needs_browser, tiny_root  # noqa: F401  (fixture)
 from s2s.tools import bench_app
 
-pytestmark = pytest.mark.skipif(not bench_app.CHROMIUM.exists(),
-                                reason="/usr/bin/chromium is absent (install it: apt-get install -y chromium)")
+pytestmark = needs_browser
 # a button that shows its result 300 ms after the click
 PAGE = """<button onclick="setTimeout(() => { window.shownAt = performance.timeOrigin + performance.now();
   document.body.insertAdjacentHTML('beforeend', '<p id=result>done</p>'); }, 300)">Go</button>"""

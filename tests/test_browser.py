@@ -6,22 +6,16 @@ or more, else the tiny ones. Never runs `playwright install`: it needs /usr/bin/
 (`apt-get install -y chromium`) and is skipped without it.
 """
 
-import os
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from app_fixtures import shipped_root, tiny_root  # noqa: F401  (fixture)
+from app_fixtures import SHOTS, needs_browser, shipped_root, tiny_root  # noqa: F401  (fixture)
 from s2s.tools import bench_app
 
-# Screenshots go to tests/artifacts/ (ignored by git); set S2S_SCREENSHOTS=docs/screenshots to
-# refresh the ones the README shows.
-SHOTS = Path(os.environ.get("S2S_SCREENSHOTS") or Path(__file__).resolve().parent / "artifacts" / "screenshots")
 SENTENCE = "The doctor told my father that he should stop smoking and walk every day."
 
-pytestmark = pytest.mark.skipif(not bench_app.CHROMIUM.exists(),
-                                reason="/usr/bin/chromium is absent (install it: apt-get install -y chromium)")
+pytestmark = needs_browser
 
 
 def test_browser_translate_compare_and_screenshots(tiny_root):

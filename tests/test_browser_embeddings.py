@@ -2,19 +2,15 @@
 s2s/tools/bench_app.py, like tests/test_browser.py). Types a word and sees its neighbours, the map and
 the matrix; saves docs/screenshots/embeddings.png when S2S_SCREENSHOTS=docs/screenshots."""
 
-import os
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from app_fixtures import shipped_root, tiny_root  # noqa: F401  (fixture)
+from app_fixtures import SHOTS, needs_browser, shipped_root, tiny_root  # noqa: F401  (fixture)
 from s2s.tools import bench_app
 
-SHOTS = Path(os.environ.get("S2S_SCREENSHOTS") or Path(__file__).resolve().parent / "artifacts" / "screenshots")
 
-pytestmark = pytest.mark.skipif(not bench_app.CHROMIUM.exists(),
-                                reason="/usr/bin/chromium is absent (install it: apt-get install -y chromium)")
+pytestmark = needs_browser
 
 
 def test_browser_embeddings_page(tiny_root):

@@ -6,11 +6,10 @@ import shutil
 
 import pytest
 
-from app_fixtures import tiny_root  # noqa: F401  (fixture)
+from app_fixtures import needs_browser, tiny_root  # noqa: F401  (fixture)
 from s2s.tools import bench_app
 
-pytestmark = pytest.mark.skipif(not bench_app.CHROMIUM.exists(),
-                                reason="/usr/bin/chromium is absent (install it: apt-get install -y chromium)")
+pytestmark = needs_browser
 LINE = "**x** _y_ [a](b) <b>bold</b> :red[z] $q$ `c` ~~s~~"
 NAME = "**b**_[a](b)<i>x"
 

@@ -3,19 +3,15 @@ type a sentence, see attention beside the attributions, press "block the subject
 blocked and removed translations beside the original. Saves a screenshot (tests/artifacts/, or
 $S2S_SCREENSHOTS)."""
 
-import os
-from pathlib import Path
 
 import pytest
 
-from app_fixtures import shipped_root, tiny_root  # noqa: F401  (fixture)
+from app_fixtures import SHOTS, needs_browser, shipped_root, tiny_root  # noqa: F401  (fixture)
 from s2s.tools import bench_app
 
-SHOTS = Path(os.environ.get("S2S_SCREENSHOTS") or Path(__file__).resolve().parent / "artifacts" / "screenshots")
 SENTENCE = "Tom bought a red car yesterday."
 
-pytestmark = pytest.mark.skipif(not bench_app.CHROMIUM.exists(),
-                                reason="/usr/bin/chromium is absent (install it: apt-get install -y chromium)")
+pytestmark = needs_browser
 
 
 def test_browser_explain_block_the_subject(tiny_root):

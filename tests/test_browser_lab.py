@@ -3,16 +3,13 @@ heatmap change, with several sessions pressing Train at once. Saves training_lab
 $S2S_SCREENSHOTS (docs/screenshots refreshes the one the docs show) or tests/artifacts/."""
 
 import os
-from pathlib import Path
 
 import pytest
 
-from app_fixtures import tiny_root  # noqa: F401  (fixture)
+from app_fixtures import SHOTS, needs_browser, tiny_root  # noqa: F401  (fixture)
 from s2s.tools import bench_app
 
-SHOTS = Path(os.environ.get("S2S_SCREENSHOTS") or Path(__file__).resolve().parent / "artifacts" / "screenshots")
-pytestmark = pytest.mark.skipif(not bench_app.CHROMIUM.exists(),
-                                reason="/usr/bin/chromium is absent (install it: apt-get install -y chromium)")
+pytestmark = needs_browser
 # [type, number of points or cells] of every plotly chart, and the first heatmap's weights
 # (_fullData: the traces as plotly drew them, arrays decoded)
 CHARTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(p => (p._fullData || []).map(

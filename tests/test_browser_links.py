@@ -10,13 +10,12 @@ import shutil
 
 import pytest
 
-from app_fixtures import tiny_root  # noqa: F401  (fixture)
+from app_fixtures import needs_browser, tiny_root  # noqa: F401  (fixture)
 from s2s.tools import bench_app
 from s2s.ui.strings import TEXT
 
 EN, KO = TEXT["en"], TEXT["ko"]
-pytestmark = pytest.mark.skipif(not bench_app.CHROMIUM.exists(),
-                                reason="/usr/bin/chromium is absent (install it: apt-get install -y chromium)")
+pytestmark = needs_browser
 
 # the widgets' shown state and the first figure's data, read from the DOM
 VIEW_JS = """() => {

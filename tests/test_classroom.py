@@ -2,7 +2,6 @@
 
 import socket
 import struct
-import zlib
 from pathlib import Path
 
 import pytest

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from app_fixtures import tiny_root  # noqa: F401  (fixture)
+from app_fixtures import needs_browser, tiny_root  # noqa: F401  (fixture)
 from s2s.tools import bench_app, cluster as cluster_mod
 from s2s.tools.cluster import COOKIE, HAPROXY, ClusterError, cluster
 from s2s.tools.home_page import HomePage as Session
@@ -25,8 +25,6 @@ if not HAPROXY.exists() and os.environ.get("CI"):
     pytest.fail(f"{HAPROXY} is absent under CI: scripts/test must install haproxy", pytrace=False)
 pytestmark = pytest.mark.skipif(not HAPROXY.exists(),
                                 reason=f"{HAPROXY} is absent (install it: apt-get install -y haproxy)")
-needs_browser = pytest.mark.skipif(not bench_app.CHROMIUM.exists(),
-                                   reason="/usr/bin/chromium is absent (install it: apt-get install -y chromium)")
 MODELS = ["eng-spa/vanilla", "eng-spa/bahdanau"]
 VIEW = "?text=Where+is+the+station%3F&models=eng-spa%2Fvanilla%2Ceng-spa%2Fbahdanau&beam=1&lp=1"
 

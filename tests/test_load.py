@@ -8,11 +8,10 @@ import math
 
 import pytest
 
-from app_fixtures import tiny_root  # noqa: F401  (fixture)
-from s2s.tools import bench_app, load
+from app_fixtures import needs_browser, tiny_root  # noqa: F401  (fixture)
+from s2s.tools import load
 
-pytestmark = pytest.mark.skipif(not bench_app.CHROMIUM.exists(),
-                                reason="/usr/bin/chromium is absent (install it: apt-get install -y chromium)")
+pytestmark = needs_browser
 FIGURES = ("sessions opened", "single-session p50", "single-session p95", "requests", "errors", "p50 under load",
            "p95 under load", "p95 ratio load/single", "server RSS start", "server RSS peak", "server RSS end",
            "RSS growth end vs start", "machine busy", "server CPU", "browsers CPU", "server CPU per request",
