@@ -70,6 +70,26 @@ def test_every_config_loads_and_writes_where_it_should():
         assert tcfg.output in (f"checkpoints/{tcfg.src}-{tcfg.tgt}/{tcfg.name}", f"runs/{tcfg.src}-{tcfg.tgt}/{tcfg.name}/checkpoint")
 
 
+RECIPE = ("init_from", "epochs", "lr", "lr_decay", "min_lr", "decay_from_epoch", "patience")
+
+
+def test_convergence_configs_continue_each_model_with_one_recipe():
+    """configs/converge/<pair>/<name>.toml: every shipped model and the reversal baseline, each its
+    own config (same model, data and batches) continued from its own 5-epoch output, and the
+    continuation the same for all: one recipe keeps the comparison fair."""
+    shipped = sorted(Path("configs").glob("*/*.toml"))
+    converge = sorted(Path("configs/converge").glob("*/*.toml"))
+    assert [c.relative_to("configs/converge") for c in converge] == [c.relative_to("configs") for c in shipped]
+    recipes = set()
+    for first, then in zip(shipped, converge):
+        (a, model_a), (b, model_b) = TrainConfig.load(first), TrainConfig.load(then)
+        assert model_a == model_b and b.init_from == a.output and b.output == f"runs/converge/{b.src}-{b.tgt}/{b.name}/checkpoint"
+        same = {k: v for k, v in vars(a).items() if k not in (*RECIPE, "output", "state_dir", "max_minutes")}
+        assert same == {k: v for k, v in vars(b).items() if k in same}, then  # the data, batches and loss of the model's run
+        recipes.add(tuple(getattr(b, k) for k in RECIPE[1:]))
+    assert recipes == {(4, 0.001, 0.5, 0.0001, 1, 2)}
+
+
 def test_tiny_run_writes_a_loadable_checkpoint(tmp_path):
     trainer = run(write_config(tmp_path, "a", max_steps=4))
     assert trainer.progress["step"] == 4
