@@ -45,13 +45,10 @@ def _num(value, digits: int = 2) -> str:
 
 def _location(card: dict, path: Path) -> str:
     """Where the checkpoint lives, as a command run from the repository root would name it."""
-    output = card.get("training", {}).get("settings", {}).get("output")
-    if output:
-        return str(output)
-    try:
+    try:  # shipped: where it is (a continued run was trained elsewhere, then copied in)
         return str(Path("checkpoints") / Path(path).resolve().relative_to(CHECKPOINTS_DIR.resolve()))
     except ValueError:
-        return Path(path).name
+        return str(card.get("training", {}).get("settings", {}).get("output") or Path(path).name)
 
 
 def _front_matter(card: dict, title: str) -> list[str]:
@@ -119,28 +116,49 @@ def _training_section(card: dict) -> list[str]:
     lines += ["## Training procedure and hardware", ""]
     if not training:
         return lines + ["The card records no training run.", ""]
+    config = f"{card['pair']['src']}-{card['pair']['tgt']}/{s.get('name', card.get('name'))}.toml"
+    first = training.get("initialised_from") or {}
     lines += ["Teacher forcing, label-smoothed cross-entropy, Adam with gradient clipping, bf16 autocast, "
-              "length-bucketed batches; dev BLEU (greedy) at every epoch's end and the best model kept. "
-              "Reproduce with `python -m s2s train configs/"
-              f"{card['pair']['src']}-{card['pair']['tgt']}/{s.get('name', card.get('name'))}.toml`.", "",
+              "length-bucketed batches; dev BLEU (greedy) during training and the best model kept. "
+              + (f"Reproduce with `python -m s2s train configs/{config}`." if not first else
+                 f"Trained in two runs: `python -m s2s train configs/{config}`, then `python -m s2s train "
+                 f"configs/converge/{config}`, which continues from the first run's weights with a fresh "
+                 "optimiser (the settings below are the second run's)."), "",
               "| setting | value |", "|---|---|"]
-    for key in ("batch_size", "lr", "lr_decay", "min_lr", "epochs", "label_smoothing", "clip", "joined",
-                "bf16", "seed", "max_pieces"):
+    for key in ("batch_size", "lr", "lr_decay", "min_lr", "decay_from_epoch", "patience", "epochs",
+                "label_smoothing", "clip", "joined", "bf16", "seed", "max_pieces"):
         if key in s:
             lines.append(f"| {key} | {s[key]} |")
-    lines += [f"| epochs run | {_num(training.get('epochs'), 1)} |",
-              f"| updates | {training.get('steps', '–')} |",
+    both = lambda key, show: show(training.get(key)) if not first else f"{show(first.get(key))} + {show(training.get(key))}"  # noqa: E731
+    minutes = lambda seconds: _num((seconds or 0) / 60, 0)  # noqa: E731
+    lines += [f"| epochs run | {both('epochs', lambda v: _num(v, 1))} |",
+              f"| updates | {both('steps', lambda v: '–' if v is None else f'{v:,}')} |",
               f"| target tokens | {training.get('target_tokens', '–'):,} |" if isinstance(training.get("target_tokens"), int)
               else "| target tokens | – |",
-              f"| training time | {_num((training.get('wall_time_s') or 0) / 60, 0)} min "
+              f"| training time | {both('wall_time_s', minutes)} min "
               f"({_num(training.get('tokens_per_s'), 0)} target tokens/s) |",
               f"| device | {training.get('device', 'cpu')} |",
               f"| hardware | {training.get('hardware', '–')} |", ""]
+    if first:
+        start = (first.get("dev") or {}).get("bleu")
+        lines += [f"The first run ended at dev BLEU {_num(start)} ({first.get('hardware', '–')}).", ""]
+    lines += _curve(training.get("curve") or [])
     dev = (card.get("metrics") or {}).get("dev") or {}
     if dev:
         lines += [f"Best dev score during training: BLEU {_num(dev.get('bleu'))}, chrF {_num(dev.get('chrf'))} "
                   f"(greedy, {dev.get('n')} dev sentences).", ""]
     return lines
+
+
+def _curve(curve: list[dict]) -> list[str]:
+    """The dev evaluations of the (last) run: update, epoch, minutes, learning rate, loss, dev BLEU."""
+    if not curve:
+        return []
+    lines = ["| update | epoch | minutes | lr | training loss | dev BLEU |", "|---|---|---|---|---|---|"]
+    for p in curve:
+        lines.append(f"| {p.get('step', 0):,} | {p.get('epoch', '–')} | {_num(p.get('minutes'), 0)} | {p.get('lr', '–'):g} "
+                     f"| {_num(p.get('loss'))} | {_num((p.get('dev') or {}).get('bleu'))} |")
+    return lines + [""]
 
 
 def _evaluation_section(card: dict) -> list[str]:

@@ -38,7 +38,7 @@ def results_table(root: Path = CHECKPOINTS_DIR) -> str:
         by_length = test.get("by_length", {})
         concat = test.get("concat", {})
         size = (root / name / WEIGHTS).stat().st_size / 2**20
-        minutes = training.get("wall_time_s")
+        runs = [r.get("wall_time_s") for r in (training.get("initialised_from") or {}, training) if r]  # first run, continuation
         row = [
             name,
             _decoding(test),
@@ -47,7 +47,7 @@ def results_table(root: Path = CHECKPOINTS_DIR) -> str:
             *(_num(by_length.get(b, {}).get("bleu")) for b in LENGTH_BUCKETS),
             *(_num(concat.get(str(k), {}).get("bleu")) for k in CONCAT_SIZES),
             f"{size:.1f}",
-            "–" if minutes is None else f"{minutes / 60:.0f} min",
+            "–" if None in runs or not runs else " + ".join(f"{m / 60:.0f}" for m in runs) + " min",
         ]
         lines.append("| " + " | ".join(row) + " |")
         if "baseline" in card.get("metrics", {}):

@@ -39,6 +39,36 @@ def test_card_command_writes_a_readme_for_an_unevaluated_checkpoint(tmp_path, ca
     assert main(["card", str(ckpt)]) == 0 and (ckpt / "README.md").read_text(encoding="utf-8") == text
 
 
+CURVE = [{"step": 1152, "epoch": 0, "minutes": 19.93, "lr": 0.001, "loss": 2.4606, "dev": {"bleu": 41.27}},
+         {"step": 2337, "epoch": 1, "minutes": 63.0, "lr": 0.0005, "loss": 1.84, "dev": {"bleu": 43.59}}]
+FIRST = {"path": "checkpoints/eng-spa/tiny", "steps": 11685, "epochs": 5.0, "wall_time_s": 5138.4,
+         "hardware": "AMD EPYC, 1 threads", "dev": {"bleu": 39.96}}
+
+
+def test_a_continued_run_shows_both_runs_and_its_curve(tmp_path):
+    """A run continued from another's weights (`init_from`): both commands, both runs' updates and
+    minutes, and the dev curve row by row; the checkpoint's own place under checkpoints/ wins over
+    where the run wrote it."""
+    ckpt = make_checkpoint(tmp_path / "tiny")
+    c = read_card(ckpt)
+    c["name"] = "tiny"
+    c["training"] = {"settings": {"name": "tiny", "output": "runs/converge/eng-spa/tiny/checkpoint", "lr": 0.001,
+                                  "patience": 2, "decay_from_epoch": 1},
+                     "curve": CURVE, "epochs": 1.0, "steps": 2337, "target_tokens": 10, "wall_time_s": 3780.0,
+                     "tokens_per_s": 800.0, "hardware": "AMD EPYC, 1 threads", "initialised_from": FIRST}
+    text = card.render(c, ckpt)
+    assert ("Trained in two runs: `python -m s2s train configs/eng-spa/tiny.toml`, then `python -m s2s train "
+            "configs/converge/eng-spa/tiny.toml`") in text
+    assert "| updates | 11,685 + 2,337 |" in text and "| training time | 86 + 63 min (800 target tokens/s) |" in text
+    assert "| epochs run | 5.0 + 1.0 |" in text and "| patience | 2 |" in text
+    assert "The first run ended at dev BLEU 39.96" in text
+    assert "| 1,152 | 0 | 20 | 0.001 | 2.46 | 41.27 |" in text and "| 2,337 | 1 | 63 | 0.0005 | 1.84 | 43.59 |" in text
+    assert "translate runs/converge/eng-spa/tiny/checkpoint" in text  # not under checkpoints/: where it was written
+    del c["training"]["initialised_from"]
+    alone = card.render(c, ckpt)
+    assert "Reproduce with `python -m s2s train configs/eng-spa/tiny.toml`." in alone and "| updates | 2,337 |" in alone
+
+
 def test_card_command_refuses_a_directory_without_a_card(tmp_path, capsys):
     assert main(["card", str(tmp_path)]) == 2
     assert "no card.json" in capsys.readouterr().err

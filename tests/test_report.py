@@ -35,3 +35,11 @@ def test_a_recorded_baseline_is_listed_below_the_table(tmp_path):
     lines = results_table(root).splitlines()
     assert lines[-1] == ("- eng-spa/reversed against its baseline runs/eng-spa/plain/checkpoint (BLEU 33.0): "
                          "BLEU +2.8, chrF -0.5")
+
+
+def test_a_continued_run_lists_the_minutes_of_both_runs(tmp_path):
+    root = tmp_path / "checkpoints"
+    ckpt = load(make_checkpoint(root / "eng-spa" / "continued"))
+    ckpt.card["training"] = {"wall_time_s": 8275.3, "initialised_from": {"wall_time_s": 5138.4}}
+    write_card(ckpt.path, ckpt.card)
+    assert results_table(root).splitlines()[2].endswith("| 86 + 138 min |")
