@@ -1,5 +1,6 @@
 """Step player: one decoding step at a time with the model's real numbers (scores, softmax
-weights, context, concatenation, next-piece probabilities); teacher-forced vs free-running."""
+weights, context, concatenation, next-piece probabilities); override one step's attention and see
+the decoder change course; teacher-forced vs free-running."""
 
 import time
 
@@ -9,9 +10,10 @@ import streamlit as st
 
 from s2s import figures
 from s2s.errors import InputError
+from s2s.intervene import Override, parse_weights
 from s2s.text import MAX_CHARS, MAX_OUTPUT, clean_text
 from s2s.trace import prefix_ids
-from s2s.ui import links, models, page_data, widgets
+from s2s.ui import explain_data, links, models, override, page_data, widgets
 from s2s.ui.strings import t
 
 NS = "step"
@@ -19,12 +21,16 @@ TOP_K = 10
 PLAY_DELAY = 1.0  # seconds per step while playing
 STEP, PENDING, PLAYING = f"w:{NS}.t", f"{NS}.pending", f"{NS}.playing"
 RUNS = ("free", "forced")
+OVERRIDES = ("off", "piece", "weights")  # this step's attention: the model's own, all on one piece, typed weights
 SCHEMA = links.Schema(NS, (
     links.text("text", f"{NS}.sentence", MAX_CHARS),
     links.choices("model", f"{NS}.models", max_len=1),
     links.text("ref", f"{NS}.reference", MAX_CHARS, default=""),  # the reference teacher forcing feeds
     links.choice("feed", f"{NS}.feed", RUNS, default="free", late=True),
     links.integer("t", f"{NS}.t", 1, MAX_OUTPUT + 1, default=1, late=True),  # the step shown
+    links.choice("ov", f"{NS}.ov", OVERRIDES, default="off", late=True),  # its attention overridden ...
+    links.integer("ov_piece", f"{NS}.ov_piece", 0, MAX_CHARS, default=0, late=True),  # ... all on this piece
+    links.text("ov_w", f"{NS}.ov_w", MAX_CHARS, default=""),  # ... or these weights
 ))
 infos = widgets.pair_models(models.catalog())
 default = [next((i.name for i in infos if i.attention == "bahdanau"), infos[0].name)] if infos else []
@@ -133,6 +139,32 @@ chosen = s.top_ids.index(s.chosen_id) if s.chosen_id in s.top_ids else None
 widgets.show_figure(figures.bar_chart(
     s.top_probs, s.top_pieces, highlight=chosen, title=t("sp.topk", k=TOP_K), x_title="P", horizontal=True,
     large=widgets.large()), key=f"{NS}.topk", filename="step-topk")
+
+if s.weights is not None:
+    st.subheader(t("sp.override"))
+    if trace is not free:
+        st.info(t("sp.ov.free"))
+    else:
+        mode = widgets.keep(f"{NS}.ov", st.radio(
+            t("sp.ov.mode"), list(OVERRIDES), format_func={m: t(f"sp.ov.{m}") for m in OVERRIDES}.get, horizontal=True,
+            key=links.settle(SCHEMA, "ov", list(OVERRIDES), "off")))
+        weights = None
+        if mode == "piece":
+            j = widgets.keep(f"{NS}.ov_piece", st.selectbox(
+                t("sp.ov.choose"), list(range(len(src))), format_func=lambda j: f"{j}: {src[j]}",
+                key=links.settle(SCHEMA, "ov_piece", (0, len(src) - 1), 0)))
+            weights = Override.one_hot(step_no, int(j), len(src)).weights
+        elif mode == "weights":
+            typed = widgets.keep(f"{NS}.ov_w", st.text_input(
+                t("sp.ov.text", pieces=" ".join(src)), key=widgets.widget_key(f"{NS}.ov_w", ""),
+                placeholder=" ".join(f"{w:.2f}" for w in s.weights)))
+            try:
+                weights = parse_weights(typed, len(src)) if typed.strip() else None
+            except InputError as exc:
+                widgets.show_error(t("sp.ov.bad", msg=str(exc)), warning=True)
+        if weights is not None:
+            changed = explain_data.overridden(info.path, info.stamp, text, step_no, weights, TOP_K)
+            override.show_outcome(free, changed, step_no, weights, ckpt.tokenizer.decode, NS)
 
 if forced is not None:
     st.subheader(t("sp.side"))

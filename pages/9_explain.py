@@ -9,8 +9,9 @@ from s2s import figures
 from s2s.errors import InputError
 from s2s.explain import ATTRIBUTIONS, MAX_STEPS
 from s2s.explain_study import subject_positions, wrong_word
+from s2s.intervene import Override
 from s2s.text import MAX_BEAM, MAX_CHARS, MAX_OUTPUT
-from s2s.ui import explain_data, links, models, widgets
+from s2s.ui import explain_data, links, models, override, widgets
 from s2s.ui.strings import t
 
 NS = "explain"
@@ -31,7 +32,6 @@ SCHEMA = links.Schema(NS, (
 ))
 infos = widgets.pair_models(models.catalog())
 default = [next((i.name for i in infos if i.attention == "bahdanau"), infos[0].name)] if infos else []
-tick = lambda p: p.replace("`", "'")  # noqa: E731  (pieces go inside `code` spans)
 
 st.title(t("ex.title"))
 widgets.intro(t("ex.intro"))
@@ -158,25 +158,6 @@ step = widgets.keep(f"{NS}.ov_step", o1.selectbox(
     format_func=lambda k: f"{k}: {free.steps[k - 1].chosen_piece}"))
 piece = widgets.keep(f"{NS}.ov_piece", o2.selectbox(t("ex.override.piece"), options, format_func=lambda j: f"{j}: {src[j]}",
                                                     key=links.settle(SCHEMA, "ov_piece", (0, len(src) - 1), 0)))
-forced = explain_data.overridden(info.path, info.stamp, text, int(step), int(piece), len(src), TOP_K)
-before, after = free.steps[step - 1], forced.steps[step - 1]
-st.markdown(t("ex.override.now", t=step, own=tick(src[int(np.argmax(before.weights))]), piece=tick(src[piece]),
-              before=tick(before.chosen_piece), after=tick(after.chosen_piece)))
-b1, b2 = widgets.figure_columns(2)
-for col, (kind, s) in zip((b1, b2), (("own", before), ("forced", after))):
-    with col:
-        widgets.show_figure(figures.bar_chart(
-            s.top_probs, s.top_pieces, highlight=0, title=t(f"ex.override.{kind}", t=step), x_title="P",
-            horizontal=True, large=widgets.large()), key=f"{NS}.topk.{kind}", filename=f"explain-next-{kind}")
-c1, c2 = widgets.figure_columns(2)
-with c1:
-    st.markdown(f"**{t('ex.run.original')}**")
-    widgets.translation_text(ckpt.tokenizer.decode(free.ids))
-with c2:
-    st.markdown(f"**{t('ex.run.override')}**")
-    widgets.translation_text(ckpt.tokenizer.decode(forced.ids))
-    widgets.show_figure(figures.attention_heatmap(
-        np.stack([s.weights for s in forced.steps]), src, forced.pieces, x_title=t("fig.source"),
-        y_title=t("fig.target"), colorbar_title=t("fig.weight"), large=widgets.large(), max_height=560,
-        colorbar=False), key=f"{NS}.override.heat", filename="explain-override")
-st.caption(t("ex.override.cap"))
+weights = Override.one_hot(int(step), int(piece), len(src)).weights
+forced = explain_data.overridden(info.path, info.stamp, text, int(step), weights, TOP_K)
+override.show_outcome(free, forced, int(step), weights, lambda ids: ckpt.tokenizer.decode(ids), NS)

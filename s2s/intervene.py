@@ -54,6 +54,23 @@ def parse_indices(text: str) -> tuple[int, ...]:
     return values
 
 
+def parse_weights(text: str, n_source: int) -> tuple[float, ...]:
+    """"1, 0, 3" -> (0.25, 0.0, 0.75): one non-negative number per source piece, scaled to sum to 1
+    (so any proportions will do); anything else -> InputError saying what is expected."""
+    parts = [p for p in str(text).replace(",", " ").split()]
+    example = " ".join(["0"] * (n_source - 1) + ["1"])
+    expected = f"expected {n_source} non-negative numbers, one per source piece, such as {example}"
+    try:
+        w = np.asarray([float(p) for p in parts], dtype=float)
+    except ValueError:
+        raise InputError(f"override weights: {expected}; got {text!r}") from None
+    if w.size != n_source:
+        raise InputError(f"override weights: {w.size} numbers given; {expected}")
+    if not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
+        raise InputError(f"override weights: {expected}, not all 0")
+    return tuple(float(x) for x in w / w.sum())
+
+
 def check_indices(indices: Sequence[int], n_source: int, what: str, last: bool = True) -> tuple[int, ...]:
     """Distinct 0-based indices into n_source pieces (`last=False`: not the final </s>), else InputError."""
     top = n_source - 1 if last else n_source - 2

@@ -12,8 +12,10 @@ from streamlit.testing.v1 import AppTest
 
 from app_fixtures import shipped_root, tiny_env, tiny_root  # noqa: F401  (fixtures)
 from s2s import checkpoint, groups
+from s2s import trace as trace_mod
 from s2s.checkpoint import list_checkpoints
 from s2s.evaluate import evaluate
+from s2s.intervene import Override
 from s2s.text import MAX_CHARS
 from s2s.vectors import MAX_SENTENCES, context_vectors, sentence_set
 from s2s.ui import page_data
@@ -290,6 +292,46 @@ def test_step_player_teacher_forced_vs_free_running(tiny_env):
     assert not at.exception and any("Reference refused" in m for m in messages(at))
     at.text_input(key="w:step.reference").input("").run()
     assert not at.exception and any("teacher forcing is off" in m for m in messages(at))
+
+
+def test_step_player_overrides_this_steps_attention(tiny_env):
+    """All the weight on one piece, or typed weights (scaled to sum to 1): the step's next-piece
+    distribution with the model's own attention and with the override, as s2s.trace computes them,
+    and both continuations; the model's own weights typed in change nothing."""
+    at = open_page(STEP)
+    at.text_area(key="w:step.sentence").input("Tom bought a red car yesterday.").run()
+    at.button(key="w:step.next").click().run()
+    assert not [s for s in charts(at) if "attention overridden" in str(s["layout"].get("title"))]  # off by default
+    at.radio(key="w:step.ov").set_value("piece").run()
+    at.selectbox(key="w:step.ov_piece").set_value(2).run()
+    assert not at.exception
+    ckpt = checkpoint.load(tiny_env / "eng-spa" / "bahdanau")
+    free = trace_mod.trace(ckpt, "Tom bought a red car yesterday.", top_k=10)
+    n = len(free.source_pieces)
+    forced = trace_mod.trace(ckpt, "Tom bought a red car yesterday.", top_k=10, override=Override.one_hot(2, 2, n))
+    shown = titled(at, "Next piece at step 2: attention overridden")["data"][0]
+    assert np.allclose(shown["x"], forced.steps[1].top_probs, atol=1e-6)
+    own = titled(at, "Next piece at step 2: the model's own attention")["data"][0]
+    assert np.allclose(own["x"], free.steps[1].top_probs, atol=1e-6)
+    assert any(f"with all the weight on `{free.source_pieces[2]}`" in m.value for m in at.markdown)
+    at.radio(key="w:step.ov").set_value("weights").run()
+    at.text_input(key="w:step.ov_w").input("1 2").run()
+    assert not at.exception and any("Weights refused" in m and "2 numbers given" in m for m in messages(at))
+    assert not [s for s in charts(at) if "attention overridden" in str(s["layout"].get("title"))]
+    own_weights = " ".join(repr(float(w)) for w in free.steps[1].weights)
+    at.text_input(key="w:step.ov_w").input(own_weights).run()
+    assert not at.exception
+    assert titled(at, "attention overridden")["data"][0]["x"] == titled(at, "the model's own attention")["data"][0]["x"]
+    assert any("with the weights you set" in m.value for m in at.markdown)
+
+
+def test_step_player_override_only_while_free_running(tiny_env):
+    at = open_page(STEP)
+    at.text_input(key="w:step.reference").input("Tengo hambre.").run()
+    at.radio(key="w:step.feed").set_value("forced").run()
+    assert not at.exception and any("choose free-running" in m for m in messages(at))
+    at.selectbox(key="w:step.models").set_value("eng-spa/vanilla").run()
+    assert not at.exception and not any("Override" in getattr(h, "value", "") for h in at.subheader)
 
 
 def test_step_player_bad_sentence(tiny_env):

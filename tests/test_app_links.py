@@ -122,6 +122,22 @@ def test_a_link_sets_every_widget_and_reopens_the_same_view(tiny_env, page):
     check_link(page, *VIEWS[page])
 
 
+def test_the_step_players_override_link(tiny_env):
+    from s2s.checkpoint import load
+    from s2s.translate import translate
+
+    text = "We will go to the beach."
+    n = len(translate(load(tiny_env / "eng-spa" / "bahdanau"), text).source_pieces)
+    typed = " ".join(["0"] * (n - 1) + ["1"])
+    for query, expected in (
+            ({"text": text, "t": "2", "ov": "piece", "ov_piece": "1"},
+             {("select_slider", "w:step.t"): 2, ("radio", "w:step.ov"): "piece", ("selectbox", "w:step.ov_piece"): 1}),
+            ({"text": text, "t": "2", "ov": "weights", "ov_w": typed},
+             {("radio", "w:step.ov"): "weights", ("text_input", "w:step.ov_w"): typed})):
+        at = check_link("pages/6_step_player.py", query, expected)
+        assert [c for c in charts(at) if "attention overridden" in str(c["layout"].get("title"))], query
+
+
 def test_the_bottleneck_link(evaluated_env):
     check_link(BOTTLENECK, *BOTTLENECK_VIEW)
 

@@ -9,7 +9,7 @@ import torch
 
 from s2s.config import ModelConfig
 from s2s.errors import InputError
-from s2s.intervene import Override, check_block, check_override, check_remove, parse_indices
+from s2s.intervene import Override, check_block, check_override, check_remove, parse_indices, parse_weights
 from s2s.search import beam_search, greedy_search
 from s2s.synthetic import SymbolTokenizer, make_pairs, train_synthetic
 from s2s.trace import trace
@@ -231,3 +231,12 @@ def test_interventions_make_their_tensors_on_the_model_device(make_checkpoint):
     with made_tensors() as made:
         trace(ckpt, TEXT, override=Override.one_hot(1, 0, len(translate(ckpt, TEXT).source_ids)), block=(2,))
     assert made and not off_device(made, cpu), off_device(made, cpu)
+
+
+def test_parse_weights_scales_proportions_and_refuses_the_rest():
+    assert parse_weights("1, 0, 3", 3) == (0.25, 0.0, 0.75)
+    assert parse_weights("0 0 0.2", 3) == (0.0, 0.0, 1.0)
+    for bad, says in (("1 2", "2 numbers given"), ("1, x, 2", "got '1, x, 2'"), ("0 0 0", "not all 0"),
+                      ("1 -1 1", "non-negative"), ("1 nan 1", "non-negative"), ("", "0 numbers given")):
+        with pytest.raises(InputError, match=says):
+            parse_weights(bad, 3)

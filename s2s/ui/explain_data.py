@@ -1,5 +1,5 @@
 """Cached results for the Explain & intervene page: one attribution method at a time, block/remove
-translations and override traces, each keyed by checkpoint path and stamp (as s2s/ui/models.py).
+translations and override traces (the step player's too), each keyed by checkpoint path and stamp (as s2s/ui/models.py).
 
 The page asks only for what it shows, so a method nobody looks at is never computed.
 """
@@ -31,8 +31,6 @@ def intervened(path: str, stamp: float, text: str, beam: int, lp: float, block: 
 
 
 @st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
-def overridden(path: str, stamp: float, text: str, step: int, position: int, n_source: int,
-               top_k: int) -> trace_mod.Trace:
-    """Greedy trace with all of step `step`'s attention on source piece `position`."""
-    return trace_mod.trace(load_checkpoint(path, stamp), text, top_k=top_k,
-                           override=Override.one_hot(step, position, n_source))
+def overridden(path: str, stamp: float, text: str, step: int, weights: tuple[float, ...], top_k: int) -> trace_mod.Trace:
+    """Greedy trace with step `step`'s attention replaced by `weights` [S] (also the step player's)."""
+    return trace_mod.trace(load_checkpoint(path, stamp), text, top_k=top_k, override=Override(step, weights))
