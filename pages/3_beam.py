@@ -20,7 +20,7 @@ SCHEMA = links.Schema(NS, (
     links.integer("alt", f"{NS}.alt", 0, 10**6, late=True),  # ... the piece id picked instead
 ))
 infos = widgets.pair_models(models.catalog())
-default = [next((i.name for i in infos if i.attention == "bahdanau"), infos[0].name)] if infos else []
+default = widgets.default_model(infos)
 
 st.title(t("bm.title"))
 widgets.intro(t("bm.intro"))

@@ -20,7 +20,7 @@ SCHEMA = links.Schema(NS, (
     links.text("traj", f"{NS}.traj", MAX_CHARS, late=True),  # the sentence whose attention contexts are drawn
 ))
 infos = widgets.pair_models(models.catalog())
-default = [next((i.name for i in infos if i.vanilla), infos[0].name)] if infos else []
+default = widgets.default_model(infos, kind="none")
 
 st.title(t("cv.title"))
 widgets.intro(t("cv.intro", n=page_data.BACKGROUND))

@@ -33,7 +33,7 @@ SCHEMA = links.Schema(NS, (
     links.text("ov_w", f"{NS}.ov_w", MAX_CHARS, default=""),  # ... or these weights
 ))
 infos = widgets.pair_models(models.catalog())
-default = [next((i.name for i in infos if i.attention == "bahdanau"), infos[0].name)] if infos else []
+default = widgets.default_model(infos)
 
 st.title(t("sp.title"))
 widgets.intro(t("sp.intro"))

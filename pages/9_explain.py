@@ -31,7 +31,7 @@ SCHEMA = links.Schema(NS, (
     links.integer("ov_piece", f"{NS}.ov_piece", 0, MAX_CHARS, default=0, late=True),  # ... and the piece it attends
 ))
 infos = widgets.pair_models(models.catalog())
-default = [next((i.name for i in infos if i.attention == "bahdanau"), infos[0].name)] if infos else []
+default = widgets.default_model(infos)
 
 st.title(t("ex.title"))
 widgets.intro(t("ex.intro"))

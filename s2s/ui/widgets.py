@@ -164,6 +164,12 @@ def default_models(infos: list[models.ModelInfo]) -> list[str]:
     return picks if len(picks) == 2 else [i.name for i in infos[:2]]
 
 
+def default_model(infos: list[models.ModelInfo], kind: str = "bahdanau") -> list[str]:
+    """The one model a single-model page starts on: the first checkpoint of attention `kind` ("none":
+    vanilla), else the first."""
+    return [next((i.name for i in infos if i.attention == kind), infos[0].name)] if infos else []
+
+
 def model_picker(ns: str, infos: list[models.ModelInfo], default: list[str] | None = None,
                  multi: bool = True) -> list[models.ModelInfo]:
     """Multiselect (or selectbox) of checkpoints; returns the chosen ModelInfos in order."""
