@@ -38,7 +38,8 @@ def results_table(root: Path = CHECKPOINTS_DIR) -> str:
         by_length = test.get("by_length", {})
         concat = test.get("concat", {})
         size = (root / name / WEIGHTS).stat().st_size / 2**20
-        runs = [r.get("wall_time_s") for r in (training.get("initialised_from") or {}, training) if r]  # first run, continuation
+        # minutes of each run: the one a continued run started from (`init_from`), then its own
+        runs = [r.get("wall_time_s") for r in (training.get("initialised_from") or {}, training) if r]
         row = [
             name,
             _decoding(test),
