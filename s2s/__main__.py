@@ -150,6 +150,9 @@ def _neighbours(args) -> int:
     from .embeddings import embedding, neighbours, pair_rank
     from .piece_languages import piece_languages
 
+    if not args.word and not args.pair:
+        print("error: give at least one WORD or --pair WORD=TRANSLATION", file=sys.stderr)
+        return 2
     ckpt = load(args.checkpoint)
     emb = embedding(ckpt)
     langs = piece_languages(ckpt.tokenizer)

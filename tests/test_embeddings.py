@@ -143,6 +143,7 @@ def test_cli_neighbours_json_and_errors(tiny, capsys):
     assert main(["neighbours", str(ckpt.path), "--pair", "dog=perro", "--pair", "dog=ꙮ"]) == 2
     out = capsys.readouterr()
     assert out.out.startswith("dog ~ perro: cosine ") and out.err.startswith("error: 'dog=ꙮ': ")
+    assert main(["neighbours", str(ckpt.path)]) == 2 and "at least one WORD" in capsys.readouterr().err
     for bad in ("dog", "=perro", "dog="):
         with pytest.raises(SystemExit) as exit_:
             main(["neighbours", str(ckpt.path), "dog", "--pair", bad])
