@@ -156,7 +156,7 @@ if s.weights is not None:
             weights = Override.one_hot(step_no, int(j), len(src)).weights
         elif mode == "weights":
             typed = widgets.keep(f"{NS}.ov_w", st.text_input(
-                t("sp.ov.text", pieces=" ".join(src)), key=widgets.widget_key(f"{NS}.ov_w", ""),
+                t("sp.ov.text", pieces=" ".join(src)), key=widgets.widget_key(f"{NS}.ov_w", ""), max_chars=MAX_CHARS,
                 placeholder=" ".join(f"{w:.2f}" for w in s.weights)))
             try:
                 weights = parse_weights(typed, len(src)) if typed.strip() else None
