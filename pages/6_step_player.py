@@ -100,7 +100,7 @@ widgets.clicker_keys(f"w:{NS}.next", f"w:{NS}.prev")  # a presentation clicker: 
 widgets.keep(f"{NS}.t", step_no)
 s = trace.steps[step_no - 1]
 
-tick = lambda p: p.replace("`", "'")  # noqa: E731  (pieces go inside `code` spans)
+tick = override.tick  # pieces go inside `code` spans
 mark = t("sp.forced_mark", pred=tick(s.top_pieces[0])) if s.forced and s.predicted_id != s.chosen_id else ""
 st.markdown(t("sp.now", t=step_no, n=n, inp=tick(s.input_piece), out=tick(s.chosen_piece), p=s.chosen_prob, forced=mark))
 

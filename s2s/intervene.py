@@ -57,7 +57,7 @@ def parse_indices(text: str) -> tuple[int, ...]:
 def parse_weights(text: str, n_source: int) -> tuple[float, ...]:
     """"1, 0, 3" -> (0.25, 0.0, 0.75): one non-negative number per source piece, scaled to sum to 1
     (so any proportions will do); anything else -> InputError saying what is expected."""
-    parts = [p for p in str(text).replace(",", " ").split()]
+    parts = str(text).replace(",", " ").split()
     example = " ".join(["0"] * (n_source - 1) + ["1"])
     expected = f"expected {n_source} non-negative numbers, one per source piece, such as {example}"
     try:

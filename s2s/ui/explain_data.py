@@ -32,5 +32,5 @@ def intervened(path: str, stamp: float, text: str, beam: int, lp: float, block: 
 
 @st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
 def overridden(path: str, stamp: float, text: str, step: int, weights: tuple[float, ...], top_k: int) -> trace_mod.Trace:
-    """Greedy trace with step `step`'s attention replaced by `weights` [S] (also the step player's)."""
+    """Greedy trace with step `step`'s attention replaced by `weights` [S]."""
     return trace_mod.trace(load_checkpoint(path, stamp), text, top_k=top_k, override=Override(step, weights))
