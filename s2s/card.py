@@ -191,8 +191,14 @@ def _evaluation_section(card: dict) -> list[str]:
         lines.append("")
     base = (card.get("metrics") or {}).get("baseline")
     if base:
-        lines += [f"Against its baseline `{base.get('checkpoint')}` (BLEU {_num(base.get('bleu'))}): "
-                  f"BLEU {base.get('delta_bleu', 0):+.2f}, chrF {base.get('delta_chrf', 0):+.2f}.", ""]
+        delta = lambda v: "–" if v is None else f"{v:+.2f}"  # noqa: E731
+        lines += [f"Against its baseline `{base.get('checkpoint')}` (BLEU {_num(base.get('bleu'))}, chrF "
+                  f"{_num(base.get('chrf'))}), decoded the same way, this model scores BLEU {delta(base.get('delta_bleu'))}"
+                  f" and chrF {delta(base.get('delta_chrf'))}; BLEU by input, this model minus the baseline:", "",
+                  "| inputs | BLEU difference |", "|---|---|"]
+        lines += [f"| {b} source words | {delta(d)} |" for b, d in (base.get("delta_bleu_by_length") or {}).items()]
+        lines += [f"| {k} joined sentences | {delta(d)} |" for k, d in (base.get("delta_bleu_concat") or {}).items()]
+        lines.append("")
     return lines
 
 

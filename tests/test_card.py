@@ -69,6 +69,23 @@ def test_a_continued_run_shows_both_runs_and_its_curve(tmp_path):
     assert "Reproduce with `python -m s2s train configs/eng-spa/tiny.toml`." in alone and "| updates | 2,337 |" in alone
 
 
+def test_a_baseline_comparison_shows_every_difference(tmp_path):
+    """`evaluate --baseline-for` writes metrics.baseline; the card gives the baseline, its scores and
+    this model minus it overall, by source length and on joined inputs."""
+    ckpt = make_checkpoint(tmp_path / "tiny")
+    c = read_card(ckpt)
+    c["metrics"] = {"test": {"bleu": 41.35, "chrf": 58.44, "n": 2000, "beam": 5},
+                    "baseline": {"checkpoint": "runs/plain", "bleu": 41.5, "chrf": 58.9, "delta_bleu": -0.15,
+                                 "delta_chrf": -0.46, "delta_bleu_by_length": {"1-5": -0.68, "11-15": 1.88},
+                                 "delta_bleu_concat": {"2": 1.44}}}
+    text = card.render(c, ckpt)
+    assert ("Against its baseline `runs/plain` (BLEU 41.50, chrF 58.90), decoded the same way, this model scores "
+            "BLEU -0.15 and chrF -0.46") in text
+    assert "| 1-5 source words | -0.68 |\n| 11-15 source words | +1.88 |\n| 2 joined sentences | +1.44 |" in text
+    del c["metrics"]["baseline"]
+    assert "baseline" not in card.render(c, ckpt)
+
+
 def test_card_command_refuses_a_directory_without_a_card(tmp_path, capsys):
     assert main(["card", str(tmp_path)]) == 2
     assert "no card.json" in capsys.readouterr().err
