@@ -39,6 +39,12 @@ KINDS = {
 }
 
 
+def training_runs(training: dict) -> list[dict]:
+    """The runs behind a checkpoint, oldest first: the one a continued run started from
+    (`initialised_from`, when the card records it), then the run that wrote the checkpoint."""
+    return [r for r in (training.get("initialised_from") or {}, training) if r]
+
+
 def _num(value, digits: int = 2) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
@@ -129,7 +135,7 @@ def _training_section(card: dict) -> list[str]:
                 "label_smoothing", "clip", "joined", "bf16", "seed", "max_pieces"):
         if key in s:
             lines.append(f"| {key} | {s[key]} |")
-    both = lambda key, show: show(training.get(key)) if not first else f"{show(first.get(key))} + {show(training.get(key))}"  # noqa: E731
+    both = lambda key, show: " + ".join(show(run.get(key)) for run in training_runs(training))  # noqa: E731
     minutes = lambda seconds: _num((seconds or 0) / 60, 0)  # noqa: E731
     lines += [f"| epochs run | {both('epochs', lambda v: _num(v, 1))} |",
               f"| updates | {both('steps', lambda v: '–' if v is None else f'{v:,}')} |",
@@ -193,8 +199,9 @@ def _evaluation_section(card: dict) -> list[str]:
     if base:
         delta = lambda v: "–" if v is None else f"{v:+.2f}"  # noqa: E731
         lines += [f"Against its baseline `{base.get('checkpoint')}` (BLEU {_num(base.get('bleu'))}, chrF "
-                  f"{_num(base.get('chrf'))}), decoded the same way, this model scores BLEU {delta(base.get('delta_bleu'))}"
-                  f" and chrF {delta(base.get('delta_chrf'))}; BLEU by input, this model minus the baseline:", "",
+                  f"{_num(base.get('chrf'))}), decoded the same way, this model scores BLEU "
+                  f"{delta(base.get('delta_bleu'))} and chrF {delta(base.get('delta_chrf'))}; "
+                  "BLEU by input, this model minus the baseline:", "",
                   "| inputs | BLEU difference |", "|---|---|"]
         lines += [f"| {b} source words | {delta(d)} |" for b, d in (base.get("delta_bleu_by_length") or {}).items()]
         lines += [f"| {k} joined sentences | {delta(d)} |" for k, d in (base.get("delta_bleu_concat") or {}).items()]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .card import training_runs
 from .checkpoint import CHECKPOINTS_DIR, WEIGHTS, list_checkpoints, read_card
 from .data import LENGTH_BUCKETS
 from .evaluate import CONCAT_SIZES
@@ -38,8 +39,7 @@ def results_table(root: Path = CHECKPOINTS_DIR) -> str:
         by_length = test.get("by_length", {})
         concat = test.get("concat", {})
         size = (root / name / WEIGHTS).stat().st_size / 2**20
-        # minutes of each run: the one a continued run started from (`init_from`), then its own
-        runs = [r.get("wall_time_s") for r in (training.get("initialised_from") or {}, training) if r]
+        runs = [r.get("wall_time_s") for r in training_runs(training)]
         row = [
             name,
             _decoding(test),
