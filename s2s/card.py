@@ -45,8 +45,9 @@ def training_runs(training: dict) -> list[dict]:
     return [r for r in (training.get("initialised_from") or {}, training) if r]
 
 
-def _num(value, digits: int = 2) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
+def _num(value, digits: int = 2, sign: str = "") -> str:
+    """`value` to `digits` decimals ("+" as `sign` for differences); a dash when it is missing."""
+    return "–" if value is None else f"{value:{sign}.{digits}f}"
 
 
 def _location(card: dict, path: Path) -> str:
@@ -197,7 +198,7 @@ def _evaluation_section(card: dict) -> list[str]:
         lines.append("")
     base = (card.get("metrics") or {}).get("baseline")
     if base:
-        delta = lambda v: "–" if v is None else f"{v:+.2f}"  # noqa: E731
+        delta = lambda v: _num(v, sign="+")  # noqa: E731
         lines += [f"Against its baseline `{base.get('checkpoint')}` (BLEU {_num(base.get('bleu'))}, chrF "
                   f"{_num(base.get('chrf'))}), decoded the same way, this model scores BLEU "
                   f"{delta(base.get('delta_bleu'))} and chrF {delta(base.get('delta_chrf'))}; "
